@@ -1,0 +1,1 @@
+"""The bundled cases (data only): `planner solve` with no input solves the default one."""
