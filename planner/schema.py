@@ -1,0 +1,567 @@
+"""The input workbook's schema: every sheet, column and setting of spec/workbook.md as data.
+
+This one table drives the validator (types, required cells, defaults, bounds, references), the
+README sheet that `planner template` writes, and the property tests' generators, so a column is
+described, checked and documented in one place. Rules that relate several cells or rows (overrides,
+overlaps, sums) live in `planner.validate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a cell holds; the value is the wording used in messages and in the README sheet."""
+
+    ID = "identifier"  # text, matched exactly after trimming spaces
+    TEXT = "text"  # free text
+    NUMBER = "number"  # any finite number; `1,200` and `80%` are accepted as text
+    WHOLE = "whole number"
+    YEAR = "year"  # a whole number between YEAR_MIN and YEAR_MAX
+    CHOICE = "choice"  # one of Field.choices
+
+
+# Years outside this range are typing mistakes (a dropped or doubled digit), not plans.
+YEAR_MIN = 1900
+YEAR_MAX = 2200
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a sheet (or one setting of the Settings sheet)."""
+
+    name: str
+    kind: Kind
+    meaning: str
+    required: bool = False
+    # Value taken by a blank cell; None means "none" (no limit / not used) unless `blank` says
+    # what a blank stands for (then the validator resolves it, e.g. "start_year").
+    default: float | str | None = None
+    blank: str = ""  # what a blank cell means when that is not a plain default, for the README
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: the value must be > low (else ≥ low)
+    high_open: bool = False  # True: the value must be < high (else ≤ high)
+    choices: tuple[str, ...] = ()
+    refers_to: str = ""  # a sheet whose identifier this value must name
+
+    @property
+    def range_text(self) -> str:
+        """The bounds as people write them: `≥ 0`, `> 0`, `in [0, 1)`; empty when unbounded."""
+        if self.kind is Kind.CHOICE:
+            return "one of " + ", ".join(self.choices)
+        if self.low is not None and self.high is not None:
+            left = "(" if self.low_open else "["
+            right = ")" if self.high_open else "]"
+            return f"in {left}{_number_text(self.low)}, {_number_text(self.high)}{right}"
+        if self.low is not None:
+            return f"{'>' if self.low_open else '≥'} {_number_text(self.low)}"
+        if self.high is not None:
+            return f"{'<' if self.high_open else '≤'} {_number_text(self.high)}"
+        return ""
+
+    @property
+    def default_text(self) -> str:
+        """The default as the README shows it."""
+        if self.blank:
+            return self.blank
+        if self.default is None:
+            return "" if self.required else "none"
+        return _number_text(self.default) if isinstance(self.default, float) else self.default
+
+    def accepts(self, value: float) -> bool:
+        """Whether a parsed number lies within the bounds."""
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return not (
+            self.high is not None and (value >= self.high if self.high_open else value > self.high)
+        )
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its columns, whether it may be left out, and what identifies a row."""
+
+    name: str
+    meaning: str
+    columns: tuple[Field, ...]
+    required: bool = True
+    # Columns whose values identify a row: no two rows may share them (with `year`, when the
+    # sheet has a year column, a blank year being its own key).
+    key: tuple[str, ...] = ()
+    min_rows: int = 0  # a sheet present with fewer data rows is an error
+
+    def column(self, name: str) -> Field:
+        """The column called `name` (exact schema spelling)."""
+        return next(field for field in self.columns if field.name == name)
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+_MONEY = "USD"
+_PER_T = "USD/t"
+_RATE = "t/yr"
+_SHARE = {"low": 0.0, "high": 1.0}
+_NON_NEGATIVE = {"low": 0.0}
+
+
+def _year(name: str, meaning: str, **extra: object) -> Field:
+    return Field(name, Kind.YEAR, meaning, unit="year", low=YEAR_MIN, high=YEAR_MAX, **extra)
+
+
+SETTINGS_SHEET = "Settings"
+
+# The Settings sheet holds one row per setting (columns `setting`, `value`); these are the settings.
+SETTINGS: tuple[Field, ...] = (
+    _year("start_year", "first planning year", required=True),
+    _year("end_year", "last planning year (≥ start_year)", required=True),
+    Field(
+        "discount_rate",
+        Kind.NUMBER,
+        "real annual discount rate",
+        default=0.05,
+        unit="per year",
+        **_NON_NEGATIVE,
+    ),
+    Field(
+        "budget",
+        Kind.NUMBER,
+        "cap on first-stage spending (builds and stockpile purchases at base prices, undiscounted)",
+        unit=_MONEY,
+        **_NON_NEGATIVE,
+    ),
+    Field(
+        "terminal_value_fraction",
+        Kind.NUMBER,
+        "share of the final-year market value credited for stockpile left at the end",
+        default=1.0,
+        **_SHARE,
+    ),
+    Field(
+        "cvar_weight",
+        Kind.NUMBER,
+        "weight λ of CVaR in the objective (0 = expected cost only)",
+        default=0.0,
+        **_SHARE,
+    ),
+    Field(
+        "cvar_alpha",
+        Kind.NUMBER,
+        "CVaR level α: the worst 1 − α of scenario probability is averaged",
+        default=0.95,
+        low=0.0,
+        high=1.0,
+        high_open=True,
+    ),
+    Field(
+        "mip_gap",
+        Kind.NUMBER,
+        "relative MIP gap at which the solve stops",
+        default=0.0001,
+        **_NON_NEGATIVE,
+    ),
+    Field(
+        "time_limit",
+        Kind.NUMBER,
+        "solver time limit",
+        unit="seconds",
+        low=0.0,
+        low_open=True,
+    ),
+)
+
+SHEETS: dict[str, Sheet] = {
+    sheet.name: sheet
+    for sheet in (
+        Sheet(
+            SETTINGS_SHEET,
+            "one row per setting: the planning horizon and the solve's options",
+            (
+                Field(
+                    "setting", Kind.ID, "name of the setting (see the Settings rows below)", True
+                ),
+                Field("value", Kind.TEXT, "its value (blank: the setting's default)"),
+            ),
+            key=("setting",),
+        ),
+        Sheet(
+            "Minerals",
+            "one row per processed mineral the alliance needs",
+            (
+                Field("mineral", Kind.ID, "identifier, e.g. NdPr oxide", True),
+                Field("unit", Kind.TEXT, "what a tonne is a tonne of (informational)", default="t"),
+                Field(
+                    "price",
+                    Kind.NUMBER,
+                    "base market price (Prices rows override it per year)",
+                    True,
+                    unit=_PER_T,
+                    low=0.0,
+                    low_open=True,
+                ),
+                Field(
+                    "holding_cost",
+                    Kind.NUMBER,
+                    "cost of holding one tonne in a stockpile for a year",
+                    default=0.0,
+                    unit="USD/t/yr",
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "shortage_penalty",
+                    Kind.NUMBER,
+                    "cost of one tonne of unmet demand",
+                    True,
+                    unit=_PER_T,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "coverage",
+                    Kind.NUMBER,
+                    "share of each country's demand that must be met in every scenario and year",
+                    default=0.0,
+                    **_SHARE,
+                ),
+                Field(
+                    "max_purchase",
+                    Kind.NUMBER,
+                    "most the alliance may buy into its stockpiles per year",
+                    unit=_RATE,
+                    **_NON_NEGATIVE,
+                ),
+            ),
+            key=("mineral",),
+            min_rows=1,
+        ),
+        Sheet(
+            "Prices",
+            "base market price per year, where it differs from Minerals.price",
+            (
+                Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
+                _year("year", "the year this price applies to", required=True),
+                Field(
+                    "price",
+                    Kind.NUMBER,
+                    "base market price that year",
+                    True,
+                    unit=_PER_T,
+                    low=0.0,
+                    low_open=True,
+                ),
+            ),
+            required=False,
+            key=("mineral",),
+        ),
+        Sheet(
+            "Countries",
+            "one row per alliance member",
+            (
+                Field("country", Kind.ID, "identifier", True),
+                Field(
+                    "shipping_cost",
+                    Kind.NUMBER,
+                    "cost per tonne moved into or out of the alliance pool",
+                    default=0.0,
+                    unit=_PER_T,
+                    **_NON_NEGATIVE,
+                ),
+            ),
+            key=("country",),
+            min_rows=1,
+        ),
+        Sheet(
+            "Demand",
+            "each country's demand per mineral; a blank year means every year, a year row "
+            "overrides it for that year",
+            (
+                Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
+                Field("country", Kind.ID, "a Countries row", True, refers_to="Countries"),
+                _year("year", "the year this row applies to", blank="every year"),
+                Field("demand", Kind.NUMBER, "demand", True, unit=_RATE, **_NON_NEGATIVE),
+            ),
+            key=("mineral", "country"),
+        ),
+        Sheet(
+            "Sources",
+            "external supply the alliance can buy; a blank year means every year, a year row "
+            "overrides it for that year (its blank cells take the blank-year row's values)",
+            (
+                Field("source", Kind.ID, "identifier, e.g. China or Rest of world", True),
+                Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
+                _year("year", "the year this row applies to", blank="every year"),
+                Field(
+                    "available",
+                    Kind.NUMBER,
+                    "what the source can sell to the alliance per year",
+                    True,
+                    blank="the blank-year row's value",
+                    unit=_RATE,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "price_factor",
+                    Kind.NUMBER,
+                    "cost per tonne = price_factor × market price",
+                    default=1.0,
+                    **_NON_NEGATIVE,
+                ),
+            ),
+            key=("source", "mineral"),
+        ),
+        Sheet(
+            "Sites",
+            "candidate and existing refineries",
+            (
+                Field("site", Kind.ID, "identifier", True),
+                Field("country", Kind.ID, "a Countries row", True, refers_to="Countries"),
+                Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
+                Field(
+                    "existing_capacity",
+                    Kind.NUMBER,
+                    "capacity online from start_year, no capex",
+                    default=0.0,
+                    unit=_RATE,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "min_capacity",
+                    Kind.NUMBER,
+                    "smallest new build",
+                    default=0.0,
+                    unit=_RATE,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "max_capacity",
+                    Kind.NUMBER,
+                    "largest new build (0 = no new build possible)",
+                    default=0.0,
+                    unit=_RATE,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "fixed_capex",
+                    Kind.NUMBER,
+                    "paid in the build year if built",
+                    default=0.0,
+                    unit=_MONEY,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "capex_per_tpa",
+                    Kind.NUMBER,
+                    "paid in the build year per t/yr of new capacity",
+                    default=0.0,
+                    unit="USD per t/yr",
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "fixed_om_per_tpa",
+                    Kind.NUMBER,
+                    "paid each year per t/yr of online capacity",
+                    default=0.0,
+                    unit="USD per t/yr per year",
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "variable_cost",
+                    Kind.NUMBER,
+                    "cost per tonne refined",
+                    default=0.0,
+                    unit=_PER_T,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "lead_time",
+                    Kind.WHOLE,
+                    "years from build decision to first output",
+                    default=0,
+                    unit="years",
+                    **_NON_NEGATIVE,
+                ),
+                _year("earliest_year", "first year a build may start", blank="start_year"),
+                Field(
+                    "availability",
+                    Kind.NUMBER,
+                    "share of online capacity usable",
+                    default=1.0,
+                    low=0.0,
+                    high=1.0,
+                    low_open=True,
+                ),
+            ),
+            key=("site",),
+        ),
+        Sheet(
+            "CfD",
+            "contract-for-difference offers: the rungs of strike-price ladders",
+            (
+                Field("offer", Kind.ID, "identifier", True),
+                Field(
+                    "group",
+                    Kind.ID,
+                    "at most one offer per group is accepted (the rungs of one ladder)",
+                    blank="the offer's own id",
+                ),
+                Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
+                Field(
+                    "country",
+                    Kind.ID,
+                    "a Countries row: where the contracted volume is delivered",
+                    True,
+                    refers_to="Countries",
+                ),
+                Field(
+                    "strike",
+                    Kind.NUMBER,
+                    "strike price paid for contracted volume",
+                    True,
+                    unit=_PER_T,
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "volume",
+                    Kind.NUMBER,
+                    "delivered each year while active",
+                    True,
+                    unit=_RATE,
+                    low=0.0,
+                    low_open=True,
+                ),
+                _year("start_year", "first year the contract delivers", blank="start_year"),
+                _year("end_year", "last year the contract delivers", blank="end_year"),
+                Field(
+                    "kind",
+                    Kind.CHOICE,
+                    "two_sided: the strike is paid; floor: the higher of strike and market price",
+                    default="two_sided",
+                    choices=("two_sided", "floor"),
+                ),
+            ),
+            key=("offer",),
+        ),
+        Sheet(
+            "Stockpiles",
+            "places where a country may hold a mineral",
+            (
+                Field("country", Kind.ID, "a Countries row", True, refers_to="Countries"),
+                Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
+                Field(
+                    "initial",
+                    Kind.NUMBER,
+                    "held before start_year",
+                    default=0.0,
+                    unit="t",
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "capacity",
+                    Kind.NUMBER,
+                    "the most that can be held",
+                    True,
+                    unit="t",
+                    **_NON_NEGATIVE,
+                ),
+                Field(
+                    "max_release",
+                    Kind.NUMBER,
+                    "most that can be released per year",
+                    unit=_RATE,
+                    **_NON_NEGATIVE,
+                ),
+            ),
+            key=("country", "mineral"),
+        ),
+        Sheet(
+            "Scenarios",
+            "supply-cut scenarios and their probabilities (left out: one scenario, base)",
+            (
+                Field("scenario", Kind.ID, "identifier", True),
+                Field("probability", Kind.NUMBER, "probabilities sum to 1", True, **_SHARE),
+                Field("description", Kind.TEXT, "what happens in this scenario"),
+            ),
+            required=False,
+            key=("scenario",),
+            min_rows=1,
+        ),
+        Sheet(
+            "Disruptions",
+            "share of a source's supply lost in some years of some scenarios",
+            (
+                Field(
+                    "scenario",
+                    Kind.ID,
+                    "a Scenarios row",
+                    blank="every scenario",
+                    refers_to="Scenarios",
+                ),
+                Field(
+                    "source", Kind.ID, "a source of the Sources sheet", True, refers_to="Sources"
+                ),
+                Field(
+                    "mineral",
+                    Kind.ID,
+                    "a Minerals row",
+                    blank="every mineral",
+                    refers_to="Minerals",
+                ),
+                _year("from_year", "first year of the cut (inclusive)", blank="start_year"),
+                _year("to_year", "last year of the cut (inclusive)", blank="end_year"),
+                Field("share_lost", Kind.NUMBER, "share of availability lost", True, **_SHARE),
+            ),
+            required=False,
+        ),
+        Sheet(
+            "PriceShocks",
+            "market price multipliers in some years of some scenarios",
+            (
+                Field(
+                    "scenario",
+                    Kind.ID,
+                    "a Scenarios row",
+                    blank="every scenario",
+                    refers_to="Scenarios",
+                ),
+                Field(
+                    "mineral",
+                    Kind.ID,
+                    "a Minerals row",
+                    blank="every mineral",
+                    refers_to="Minerals",
+                ),
+                _year("from_year", "first year of the shock (inclusive)", blank="start_year"),
+                _year("to_year", "last year of the shock (inclusive)", blank="end_year"),
+                Field(
+                    "multiplier",
+                    Kind.NUMBER,
+                    "market price = base price × multiplier",
+                    True,
+                    low=0.0,
+                    low_open=True,
+                ),
+            ),
+            required=False,
+        ),
+        Sheet(
+            "README",
+            "free text for people; the planner ignores it",
+            (),
+            required=False,
+        ),
+    )
+}
+
+README_SHEET = "README"
+
+
+def find_sheet(name: str) -> Sheet | None:
+    """The schema sheet a workbook sheet name stands for (case and surrounding spaces ignored)."""
+    return _SHEETS_BY_KEY.get(name.strip().casefold())
+
+
+_SHEETS_BY_KEY = {name.casefold(): sheet for name, sheet in SHEETS.items()}
