@@ -1,0 +1,172 @@
+"""Running a sweep's runs: in this process, in a pool of worker processes, or on a Dask cluster.
+
+The job (the workbook, the resolved definitions and the solve options) is sent to each worker
+once: to a process pool through its initializer, to a Dask cluster by scattering it to every
+worker. Only run numbers and values travel per run, and only the small record comes back. The
+caller's `record` callback sees each finished run at once, in completion order, so it can be
+written to disk before the next one finishes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from planner.sweep.expand import Run
+
+Record = dict[str, Any]
+
+
+class Job(Protocol):
+    """What a worker does with one run; must be picklable and must not raise for a bad run."""
+
+    def __call__(self, run: Run) -> Record: ...
+
+
+# A run in flight when a worker process dies is tried this many times before it is recorded as
+# failed: a crash caused by another run in the same pool should not condemn it.
+ATTEMPTS = 2
+
+_installed_job: Job | None = None
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def execute(
+    job: Job,
+    runs: Sequence[Run],
+    record: Callable[[Run, Record], None],
+    *,
+    workers: int = 1,
+    dask_address: str | None = None,
+) -> None:
+    """Run every run of `runs` and hand each result to `record` as soon as it is known."""
+    if not runs:
+        return
+    if dask_address is not None:
+        _execute_dask(job, runs, record, dask_address)
+    elif workers <= 1 or len(runs) == 1:
+        for run in runs:
+            record(run, job(run))
+    else:
+        _execute_pool(job, runs, record, min(workers, len(runs)))
+
+
+def failed(reason: str) -> Record:
+    """The record of a run that produced no outcome."""
+    return {"status": "failed", "message": reason}
+
+
+def _install(job: Job) -> None:
+    global _installed_job
+    _installed_job = job
+
+
+def _run_installed(run: Run) -> Record:
+    assert _installed_job is not None, "worker started without its job"
+    return _installed_job(run)
+
+
+def _execute_pool(
+    job: Job, runs: Sequence[Run], record: Callable[[Run, Record], None], workers: int
+) -> None:
+    """At most `workers` runs in flight, so a dying worker process can only implicate those.
+
+    The runs in flight when a process dies are retried; a run that was in flight at a death
+    before is a suspect and runs alone, so a run that kills its process by itself is recorded as
+    failed after ATTEMPTS tries and the others finish normally.
+    """
+    queue = deque(runs)
+    attempts = dict.fromkeys((run.number for run in runs), 0)
+    while queue:
+        with _pool(job, workers) as pool:
+            in_flight: dict[Future, Run] = {}
+            try:
+                while queue or in_flight:
+                    while queue and len(in_flight) < workers:
+                        suspect = attempts[queue[0].number] > 0
+                        if in_flight and (suspect or _any_suspect(in_flight, attempts)):
+                            break
+                        run = queue.popleft()
+                        in_flight[pool.submit(_run_installed, run)] = run
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                        _requeue_or_fail(in_flight, attempts, queue, record)
+                        break
+                    for future in done:
+                        record(in_flight.pop(future), future.result())
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+
+def _pool(job: Job, workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: forking a process that already runs threads (progress bar, Pyomo,
+    # HiGHS) can deadlock, and spawn behaves the same on every platform.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_install,
+        initargs=(job,),
+    )
+
+
+def _any_suspect(in_flight: dict[Future, Run], attempts: dict[int, int]) -> bool:
+    return any(attempts[run.number] > 0 for run in in_flight.values())
+
+
+def _requeue_or_fail(
+    in_flight: dict[Future, Run],
+    attempts: dict[int, int],
+    queue: deque[Run],
+    record: Callable[[Run, Record], None],
+) -> None:
+    """After a worker died: keep finished results, retry or fail the runs it may have killed."""
+    for future, run in sorted(in_flight.items(), key=lambda item: -item[1].number):
+        error = future.exception() if future.done() else BrokenProcessPool()
+        if not isinstance(error, BrokenProcessPool):
+            record(run, future.result())
+            continue
+        attempts[run.number] += 1
+        if attempts[run.number] >= ATTEMPTS:
+            record(run, failed("its worker process died (out of memory, or a solver crash)"))
+        else:
+            queue.appendleft(run)
+
+
+def _execute_dask(
+    job: Job, runs: Sequence[Run], record: Callable[[Run, Record], None], address: str
+) -> None:
+    from distributed import Client, as_completed
+
+    with Client(address) as client:
+        [shared] = client.scatter([job], broadcast=True, hash=False)
+        futures = {
+            client.submit(_call, shared, run, pure=False, retries=ATTEMPTS - 1): run for run in runs
+        }
+        try:
+            for future in as_completed(futures):
+                run = futures[future]
+                if future.status == "finished":
+                    record(run, future.result())
+                else:
+                    error = future.exception()
+                    record(run, failed(f"the Dask worker failed: {type(error).__name__}: {error}"))
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+
+
+def _call(job: Job, run: Run) -> Record:
+    return job(run)

@@ -1,0 +1,101 @@
+"""From definitions to the list of runs of a sweep, for each mode.
+
+A run is a tuple with one value per definition (a multiplier for a relative definition), or None
+where the definition stays at the workbook's value. Runs are numbered from 1 in a fixed order, so
+the same definitions, mode, sample count and seed always give the same numbered runs: that is what
+lets `--resume` finish an interrupted sweep.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from planner.errors import PlannerError
+from planner.sweep.definition import Definition
+
+Mode = Literal["grid", "oat", "sample"]
+MODES: tuple[Mode, ...] = ("grid", "oat", "sample")
+
+# A grid larger than this is almost always a typo in a count; refusing it early beats queueing it.
+MAX_RUNS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Run:
+    """One solve of the sweep."""
+
+    number: int  # 1-based, stable for given definitions, mode, samples and seed
+    values: tuple[float | None, ...]  # per definition; None = the workbook's value
+
+
+class ExpansionError(PlannerError):
+    """The mode's options do not fit (no sample count, too many runs, ...)."""
+
+
+def expand(
+    definitions: Sequence[Definition],
+    mode: Mode = "grid",
+    *,
+    samples: int | None = None,
+    seed: int = 0,
+    whole: Sequence[bool] | None = None,
+) -> list[Run]:
+    """The runs of a sweep.
+
+    grid: every combination of the definitions' values (the first definition varies slowest).
+    oat: one-at-a-time, for tornado charts: a first run with everything at its workbook value,
+    then each definition's values with the others at theirs (a multiplier of 1 is that first run).
+    sample: `samples` runs, each value drawn uniformly between its definition's lowest and highest
+    value with a generator seeded by `seed`; `whole[i]` rounds definition i to whole numbers (for
+    columns such as lead_time that only take whole values).
+    """
+    if not definitions:
+        raise ExpansionError("nothing to vary: give at least one definition")
+    if mode == "grid":
+        if samples is not None:
+            raise ExpansionError("--samples applies to --mode sample only")
+        size = 1
+        for definition in definitions:
+            size *= len(definition.values)
+        _check_size(size)
+        combos = itertools.product(*(d.values for d in definitions))
+        return [Run(i, tuple(c)) for i, c in enumerate(combos, start=1)]
+    if mode == "oat":
+        if samples is not None:
+            raise ExpansionError("--samples applies to --mode sample only")
+        runs = [Run(1, (None,) * len(definitions))]
+        for position, definition in enumerate(definitions):
+            for value in definition.values:
+                if definition.relative and value == 1.0:
+                    continue
+                values: list[float | None] = [None] * len(definitions)
+                values[position] = value
+                runs.append(Run(len(runs) + 1, tuple(values)))
+        return runs
+    if mode == "sample":
+        if samples is None or samples < 1:
+            raise ExpansionError("--mode sample needs --samples N (at least 1)")
+        _check_size(samples)
+        rounding = list(whole) if whole is not None else [False] * len(definitions)
+        generator = random.Random(seed)
+        runs = []
+        for number in range(1, samples + 1):
+            drawn = []
+            for definition, round_it in zip(definitions, rounding, strict=True):
+                value = generator.uniform(definition.low, definition.high)
+                drawn.append(float(round(value)) if round_it else value)
+            runs.append(Run(number, tuple(drawn)))
+        return runs
+    raise ExpansionError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_RUNS:
+        raise ExpansionError(
+            f"the sweep would have {size:,} runs, more than {MAX_RUNS:,}; "
+            "use fewer values or --mode sample"
+        )

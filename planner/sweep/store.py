@@ -1,0 +1,135 @@
+"""The sweep's output folder: a manifest of what is swept and one small file per finished run.
+
+    FOLDER/manifest.json        the definitions, mode, options and the input's fingerprint
+    FOLDER/runs/run-00001.json  one finished run: its values, status and figures
+
+Every file is written to a temporary name in its own folder and renamed into place, so a sweep
+killed at any moment leaves only whole files; the runs already recorded are never solved again by
+`--resume`, which refuses a folder whose manifest describes a different sweep.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerError
+
+MANIFEST = "manifest.json"
+RUNS = "runs"
+FORMAT = 1
+# Manifest fields that must match for a folder to be resumed: everything that changes a run.
+IDENTITY = ("definitions", "mode", "samples", "seed", "input_sha256", "solver_options", "runs")
+
+
+class StoreError(PlannerError):
+    """The output folder cannot be used for this sweep (a sentence for people)."""
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(temporary_path)` in path's folder, then rename the result onto `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_json_atomic(path: Path, document: Any) -> None:
+    """Write a JSON document atomically (sorted keys are not used: column order matters)."""
+    text = json.dumps(document, indent=1, allow_nan=True) + "\n"
+    write_atomic(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def fingerprint(path: Path) -> str:
+    """SHA-256 of an input: the file's bytes, or a CSV folder's file names and bytes."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for member in sorted(path.iterdir()):
+            if member.is_file() and member.suffix.lower() == ".csv":
+                digest.update(member.name.encode() + b"\0")
+                digest.update(member.read_bytes() + b"\0")
+    else:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_path(folder: Path, number: int) -> Path:
+    return folder / RUNS / f"run-{number:05d}.json"
+
+
+def open_folder(folder: Path, manifest: dict[str, Any], *, resume: bool) -> dict[int, dict]:
+    """Prepare `folder` for the sweep `manifest`; return the runs already recorded there.
+
+    A new or empty folder gets the manifest. An existing sweep folder is refused unless `resume`
+    is set, and then only when its manifest describes the same sweep (same definitions, mode,
+    options and input contents).
+    """
+    existing = folder / MANIFEST
+    if existing.exists():
+        if not resume:
+            raise StoreError(
+                f"{folder} already holds a sweep; pass --resume to finish it, "
+                "or choose another output folder"
+            )
+        try:
+            recorded = json.loads(existing.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise StoreError(
+                f"{existing} cannot be read ({error}); it is not a sweep manifest"
+            ) from None
+        different = [key for key in IDENTITY if recorded.get(key) != manifest.get(key)]
+        if different:
+            raise StoreError(
+                f"cannot resume {folder}: it was made by a different sweep "
+                f"({', '.join(_describe(key) for key in different)} differ)"
+            )
+        return dict(_recorded_runs(folder, manifest["runs"]))
+    if resume and folder.exists() and any(folder.iterdir()):
+        raise StoreError(f"cannot resume {folder}: it has no {MANIFEST}, so it is not a sweep")
+    if folder.exists() and any(folder.iterdir()):
+        raise StoreError(f"{folder} is not empty; choose a new or empty output folder")
+    (folder / RUNS).mkdir(parents=True, exist_ok=True)
+    write_json_atomic(existing, {"format": FORMAT, **manifest})
+    return {}
+
+
+def _describe(key: str) -> str:
+    return {
+        "input_sha256": "the input's contents",
+        "solver_options": "the solver options",
+        "runs": "the number of runs",
+    }.get(key, f"the {key}")
+
+
+def _recorded_runs(folder: Path, count: int) -> Iterator[tuple[int, dict]]:
+    """Recorded runs of the manifest's range; an unreadable file is solved again."""
+    for path in sorted((folder / RUNS).glob("run-*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            number = int(record["run"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if 1 <= number <= count and path.name == run_path(folder, number).name:
+            yield number, record
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+
+def read_runs(folder: Path) -> list[dict]:
+    """Every recorded run of a sweep folder, in run order."""
+    manifest = read_manifest(folder)
+    return [record for _, record in sorted(_recorded_runs(folder, manifest["runs"]))]
