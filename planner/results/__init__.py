@@ -1,0 +1,1 @@
+"""The results of a solve: the results workbook, its JSON summary and the solution checker."""

@@ -1,0 +1,390 @@
+"""The results as tables: what each sheet of the results workbook shows, computed from a solve.
+
+`result_tables(case, outcome)` turns the plan of an `Outcome` into one DataFrame per sheet of
+`planner.results.layout`, with the reported figures derived from the plan and the case (capacity
+online, supply per source, coverage, expected payments). Everything is vectorised with pandas so
+that a Balance of a million rows takes seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner import __version__
+from planner.case import Case
+from planner.outcome import COST_COMPONENTS, Outcome, Plan
+from planner.results import layout
+
+Summary = dict[str, object]
+
+
+def input_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of an input: of the file, or of a CSV folder's `*.csv` names and bytes in name order.
+
+    The results carry it so that `planner check` can tell whether it is given the same input.
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for member in sorted(path.glob("*.csv")):
+            digest.update(member.name.encode() + b"\0")
+            digest.update(member.read_bytes())
+            digest.update(b"\0")
+    else:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def result_tables(case: Case, outcome: Outcome) -> tuple[Summary, dict[str, pd.DataFrame]]:
+    """The Summary figures and every other sheet's table, columns in layout order.
+
+    Without a plan (infeasible, no solution, solver error) the plan sheets are empty and only the
+    Summary, the Diagnosis and the Units carry content.
+    """
+    plan = outcome.plan
+    tables = {sheet.name: _empty(sheet) for sheet in layout.SHEETS}
+    if plan is not None:
+        order = _Order(case)
+        tables[layout.SITES.name] = _sites(case, plan)
+        tables[layout.CFD.name] = _cfd(case, plan)
+        tables[layout.STOCKPILE.name] = _stockpile(case, plan, order)
+        tables[layout.BALANCE.name] = _balance(case, plan, order)
+        tables[layout.SITE_OUTPUT.name] = _site_output(case, plan, order)
+        tables[layout.EXTERNAL.name] = _external(case, plan, order)
+        if outcome.scenario_costs is not None:
+            tables[layout.SCENARIO_COSTS.name] = _scenario_costs(case, outcome.scenario_costs)
+        if outcome.coverage_value is not None:
+            tables[layout.COVERAGE_VALUE.name] = _coverage_value(outcome.coverage_value, order)
+    tables[layout.DIAGNOSIS.name] = _diagnosis(outcome)
+    tables[layout.UNITS.name] = _units()
+    return summary_figures(case, outcome), tables
+
+
+def summary_figures(case: Case, outcome: Outcome) -> Summary:
+    """Every Summary metric of the layout, in order; None where a figure does not apply."""
+    settings = case.settings
+    figures: Summary = dict.fromkeys(metric for metric, *_ in layout.SUMMARY_METRICS)
+    cvar_used = settings.cvar_weight > 0
+    figures.update(
+        status=outcome.status,
+        message=outcome.message,
+        objective=outcome.objective,
+        expected_cost=outcome.expected_cost,
+        cvar=outcome.cvar if cvar_used else None,
+        cvar_weight=settings.cvar_weight,
+        cvar_alpha=settings.cvar_alpha,
+        mip_gap=outcome.mip_gap,
+        budget=settings.budget,
+        scenarios=len(case.scenarios),
+        start_year=settings.start_year,
+        end_year=settings.end_year,
+        input=case.origin,
+        planner_version=__version__,
+        highs_version=outcome.highs_version,
+    )
+    for stage in ("read", "build", "handoff", "solve", "duals"):
+        figures[f"{stage}_seconds"] = outcome.timings.get(stage)
+    for measure in ("columns", "rows", "nonzeros", "integers"):
+        figures[measure] = outcome.size.get(measure)
+    if case.origin and Path(case.origin).exists():
+        figures["input_sha256"] = input_sha256(case.origin)
+    plan = outcome.plan
+    if plan is not None:
+        if cvar_used and not plan.cvar.empty:
+            figures["cvar_eta"] = float(plan.cvar["eta"].iloc[0])
+        figures["spend_capex"], figures["spend_stockpile"] = first_stage_spending(case, plan)
+    if outcome.scenario_costs is not None and plan is not None:
+        costs = outcome.scenario_costs.set_index("scenario")
+        weights = pd.Series({name: s.probability for name, s in case.scenarios.items()})
+        for component in COST_COMPONENTS:
+            figures[f"cost_{component}"] = float((costs[component] * weights).sum())
+    return figures
+
+
+def first_stage_spending(case: Case, plan: Plan) -> tuple[float, float]:
+    """(capex, stockpile purchases) at base prices, undiscounted: what the budget caps."""
+    capex = sum(
+        case.sites[site].fixed_capex + case.sites[site].capex_per_tpa * capacity
+        for site, capacity in zip(plan.builds["site"], plan.builds["capacity"], strict=True)
+    )
+    purchases = plan.purchases
+    prices = [
+        case.price[m, t] for m, t in zip(purchases["mineral"], purchases["year"], strict=True)
+    ]
+    stockpile = float(np.dot(prices, purchases["purchase"].to_numpy(dtype=float)))
+    return float(capex), stockpile
+
+
+class _Order:
+    """Sort keys that list rows in the input's order (scenarios, minerals, countries, sites...)."""
+
+    def __init__(self, case: Case) -> None:
+        self.rank = {
+            "scenario": _ranks(case.scenarios),
+            "mineral": _ranks(case.minerals),
+            "country": _ranks(case.countries),
+            "site": _ranks(case.sites),
+            "source": _ranks(case.sources),
+        }
+
+    def sort(self, table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+        """`table` sorted by `by`, identifier columns in input order, then reindexed."""
+        keys = {
+            column: table[column].map(self.rank[column]) if column in self.rank else table[column]
+            for column in by
+        }
+        order = np.lexsort([keys[column].to_numpy() for column in reversed(by)])
+        return table.iloc[order].reset_index(drop=True)
+
+
+def _ranks(names: object) -> dict[str, int]:
+    return {name: rank for rank, name in enumerate(names)}  # type: ignore[call-overload]
+
+
+def _empty(sheet: layout.SheetLayout) -> pd.DataFrame:
+    return pd.DataFrame({column: [] for column in sheet.header})
+
+
+def _build_of(plan: Plan) -> dict[str, tuple[int, float]]:
+    """site → (build year, new capacity) for every planned build."""
+    return {
+        site: (int(year), float(capacity))
+        for site, year, capacity in zip(
+            plan.builds["site"], plan.builds["year"], plan.builds["capacity"], strict=True
+        )
+    }
+
+
+def _sites(case: Case, plan: Plan) -> pd.DataFrame:
+    builds = _build_of(plan)
+    rows = []
+    for name, site in case.sites.items():
+        year, capacity = builds.get(name, (None, 0.0))
+        built = "yes" if year is not None else "existing" if site.existing_capacity > 0 else "no"
+        rows.append(
+            (
+                name,
+                site.country,
+                site.mineral,
+                built,
+                year,
+                capacity,
+                None if year is None else year + site.lead_time,
+                0.0 if year is None else site.fixed_capex + site.capex_per_tpa * capacity,
+                site.existing_capacity,
+                site.existing_capacity + capacity,
+            )
+        )
+    return pd.DataFrame(rows, columns=list(layout.SITES.header))
+
+
+def _accepted(plan: Plan) -> set[str]:
+    return {
+        offer
+        for offer, accepted in zip(plan.offers["offer"], plan.offers["accepted"], strict=True)
+        if accepted
+    }
+
+
+def _cfd(case: Case, plan: Plan) -> pd.DataFrame:
+    accepted = _accepted(plan)
+    rows = []
+    for name, offer in case.offers.items():
+        payment = market_value = 0.0
+        if name in accepted:
+            for scenario in case.scenarios.values():
+                for year in range(offer.start_year, offer.end_year + 1):
+                    price = case.market_price(offer.mineral, year, scenario.name)
+                    strike = max(offer.strike, price) if offer.kind == "floor" else offer.strike
+                    weight = scenario.probability * case.discount(year) * offer.volume
+                    payment += weight * (strike - price)
+                    market_value += weight * price
+        rows.append(
+            (
+                name,
+                offer.group,
+                offer.mineral,
+                offer.country,
+                offer.kind,
+                offer.strike,
+                offer.volume,
+                offer.start_year,
+                offer.end_year,
+                "yes" if name in accepted else "no",
+                payment,
+                market_value,
+            )
+        )
+    return pd.DataFrame(rows, columns=list(layout.CFD.header))
+
+
+def _probabilities(case: Case, scenarios: pd.Series) -> np.ndarray:
+    probability = {name: s.probability for name, s in case.scenarios.items()}
+    return scenarios.map(probability).to_numpy(dtype=float)
+
+
+def _demand(case: Case, minerals: pd.Series, countries: pd.Series, years: pd.Series) -> np.ndarray:
+    demand = case.demand
+    return np.array(
+        [
+            demand.get(key, 0.0)
+            for key in zip(minerals.tolist(), countries.tolist(), years.tolist(), strict=True)
+        ],
+        dtype=float,
+    )
+
+
+def _stockpile(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
+    flows = plan.flows
+    places = pd.MultiIndex.from_tuples(list(case.stockpiles), names=["country", "mineral"])
+    held = flows.set_index(["country", "mineral"]).index.isin(places)
+    flows = flows.loc[held, ["scenario", "country", "mineral", "year", "release", "inventory"]]
+    weight = _probabilities(case, flows["scenario"])
+    flows = flows.assign(
+        weighted_release=flows["release"] * weight, weighted_inventory=flows["inventory"] * weight
+    )
+    stats = flows.groupby(["country", "mineral", "year"], sort=False).agg(
+        expected_release=("weighted_release", "sum"),
+        expected_inventory=("weighted_inventory", "sum"),
+        min_inventory=("inventory", "min"),
+        max_inventory=("inventory", "max"),
+    )
+    table = plan.purchases.merge(stats.reset_index(), on=["country", "mineral", "year"], how="left")
+    table["purchase_cost"] = [
+        case.price[m, t] * p
+        for m, t, p in zip(table["mineral"], table["year"], table["purchase"], strict=True)
+    ]
+    table["capacity"] = [
+        case.stockpiles[r, m].capacity
+        for r, m in zip(table["country"], table["mineral"], strict=True)
+    ]
+    monthly = _demand(case, table["mineral"], table["country"], table["year"]) / 12.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["months_of_demand"] = np.where(
+            monthly > 0, table["expected_inventory"] / monthly, np.nan
+        )
+    table = order.sort(table, ["country", "mineral", "year"])
+    return table[list(layout.STOCKPILE.header)]
+
+
+def _online_capacity(case: Case, plan: Plan, sites: pd.Series, years: pd.Series) -> np.ndarray:
+    """C(s,t) for each (site, year) pair: existing capacity plus builds past their lead time."""
+    builds = _build_of(plan)
+    capacity = []
+    for site, year in zip(sites.tolist(), years.tolist(), strict=True):
+        data = case.sites[site]
+        online = data.existing_capacity
+        build = builds.get(site)
+        if build is not None and build[0] + data.lead_time <= year:
+            online += build[1]
+        capacity.append(online)
+    return np.array(capacity, dtype=float)
+
+
+def _site_output(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
+    table = plan.output[["scenario", "site", "year", "output"]].copy()
+    table["country"] = table["site"].map({name: s.country for name, s in case.sites.items()})
+    table["mineral"] = table["site"].map({name: s.mineral for name, s in case.sites.items()})
+    table["online_capacity"] = _online_capacity(case, plan, table["site"], table["year"])
+    availability = table["site"].map({name: s.availability for name, s in case.sites.items()})
+    table["usable_capacity"] = availability * table["online_capacity"]
+    table = order.sort(table, ["scenario", "site", "year"])
+    return table[list(layout.SITE_OUTPUT.header)]
+
+
+def _external(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
+    table = plan.external[["scenario", "source", "mineral", "year", "purchase"]].copy()
+    available, unit_cost = [], []
+    for scenario, source, mineral, year in zip(
+        table["scenario"], table["source"], table["mineral"], table["year"], strict=True
+    ):
+        supply = case.supply.get((source, mineral, year))
+        lost = case.share_lost.get((scenario, source, mineral, year), 0.0)
+        available.append((1.0 - lost) * supply.available if supply else 0.0)
+        factor = supply.price_factor if supply else 1.0
+        unit_cost.append(factor * case.market_price(mineral, year, scenario))
+    table["available"] = available
+    table["unit_cost"] = unit_cost
+    table = order.sort(table, ["scenario", "source", "mineral", "year"])
+    return table[list(layout.EXTERNAL.header)]
+
+
+def _balance(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
+    keys = ["scenario", "mineral", "country", "year"]
+    table = plan.flows.rename(columns={"release": "released"})
+    site_country = {name: s.country for name, s in case.sites.items()}
+    site_mineral = {name: s.mineral for name, s in case.sites.items()}
+    refined = (
+        plan.output.assign(
+            country=plan.output["site"].map(site_country),
+            mineral=plan.output["site"].map(site_mineral),
+        )
+        .groupby(keys, sort=False)["output"]
+        .sum()
+        .rename("refined")
+    )
+    table = table.merge(refined.reset_index(), on=keys, how="left")
+    contracted: dict[tuple[str, str, int], float] = {}
+    for name in _accepted(plan):
+        offer = case.offers[name]
+        for year in range(offer.start_year, offer.end_year + 1):
+            key = (offer.mineral, offer.country, year)
+            contracted[key] = contracted.get(key, 0.0) + offer.volume
+    table["cfd"] = [
+        contracted.get(key, 0.0)
+        for key in zip(table["mineral"], table["country"], table["year"], strict=True)
+    ]
+    table["refined"] = table["refined"].fillna(0.0)
+    table["demand"] = _demand(case, table["mineral"], table["country"], table["year"])
+    supplied = (
+        table["refined"] + table["cfd"] + table["released"] + table["inflow"] - table["outflow"]
+    ).to_numpy()
+    demand = table["demand"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["coverage"] = np.where(demand > 0, np.clip(supplied / demand, 0.0, 1.0), np.nan)
+    table = order.sort(table, keys)
+    return table[list(layout.BALANCE.header)]
+
+
+def _scenario_costs(case: Case, costs: pd.DataFrame) -> pd.DataFrame:
+    table = costs.copy()
+    table["probability"] = _probabilities(case, table["scenario"])
+    return table[list(layout.SCENARIO_COSTS.header)]
+
+
+def _coverage_value(values: pd.DataFrame, order: _Order) -> pd.DataFrame:
+    table = values.rename(columns={"value": "marginal_cost"})
+    table = order.sort(table, ["scenario", "mineral", "country", "year"])
+    return table[list(layout.COVERAGE_VALUE.header)]
+
+
+def _diagnosis(outcome: Outcome) -> pd.DataFrame:
+    rows = [
+        (
+            item.constraint,
+            item.scenario or None,
+            item.mineral or None,
+            item.country or None,
+            item.year,
+            item.shortfall,
+            "t" if item.constraint == "coverage" else "USD",
+        )
+        for item in outcome.diagnosis
+    ]
+    return pd.DataFrame(rows, columns=list(layout.DIAGNOSIS.header))
+
+
+def _units() -> pd.DataFrame:
+    rows = [
+        (layout.SUMMARY.name, metric, unit, meaning)
+        for metric, unit, _, meaning in layout.SUMMARY_METRICS
+    ]
+    for sheet in layout.SHEETS:
+        rows.append((sheet.name, "", "", f"one row per {sheet.row}"))
+        rows.extend((sheet.name, c.name, c.unit, c.meaning) for c in sheet.columns)
+    return pd.DataFrame(rows, columns=list(layout.UNITS.header))
