@@ -1,0 +1,300 @@
+"""A seeded generator of small, valid planning cases written as CSV folders (spec/workbook.md).
+
+`write_random_case(folder, seed)` draws a case of 1-2 minerals, 2-3 countries and 2-5 years that
+uses every feature of the input some of the time: lead times, earliest years and existing
+capacity, floor and two-sided offers, strike-price ladders, stockpiles with a release limit,
+disruptions (per scenario and certain ones), price shocks, a budget, CVaR, Prices rows, and year
+rows that override the every-year rows of Demand and Sources. Cases are small enough to solve in
+well under a second and are feasible by construction: an undisrupted-enough `Rest of world`
+source can always cover every country's required share of demand.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+MINERALS = ("NdPr oxide", "Gallium")
+COUNTRIES = ("USA", "Japan", "Germany")
+START = 2026
+
+Row = dict[str, object]
+
+# Sheets that must be present even without rows (workbook.md marks only the others optional).
+HEADERS = {
+    "CfD": (
+        "offer",
+        "group",
+        "mineral",
+        "country",
+        "strike",
+        "volume",
+        "start_year",
+        "end_year",
+        "kind",
+    ),
+    "Stockpiles": ("country", "mineral", "initial", "capacity", "max_release"),
+    "Demand": ("mineral", "country", "year", "demand"),
+}
+
+
+def write_random_case(folder: Path, seed: int) -> Path:
+    """Write the case of `seed` as a CSV folder at `folder` (created) and return `folder`."""
+    sheets = random_case(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in sheets.items():
+        columns = list(
+            dict.fromkeys([*HEADERS.get(name, ()), *(column for row in rows for column in row)])
+        )
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, columns, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return folder
+
+
+def random_case(seed: int) -> dict[str, list[Row]]:
+    """The sheets of the case of `seed`, as lists of rows (blank cells are None or absent)."""
+    rng = random.Random(seed)
+    years = list(range(START, START + rng.randint(2, 5)))
+    end = years[-1]
+    minerals = list(MINERALS[: rng.randint(1, 2)])
+    countries = list(COUNTRIES[: rng.randint(2, 3)])
+    price = {m: rng.choice([40_000.0, 60_000.0, 90_000.0]) for m in minerals}
+    scenarios = _scenarios(rng)
+    sheets: dict[str, list[Row]] = {}
+
+    settings: list[Row] = [
+        {"setting": "start_year", "value": START},
+        {"setting": "end_year", "value": end},
+        {"setting": "discount_rate", "value": rng.choice([0.0, 0.03, 0.08])},
+    ]
+    if rng.random() < 0.3:
+        settings.append({"setting": "budget", "value": rng.choice([0, 2e6, 2e7, 1e9])})
+    if rng.random() < 0.4:
+        settings.append({"setting": "terminal_value_fraction", "value": rng.choice([0, 0.5, 1])})
+    if rng.random() < 0.35:
+        settings.append({"setting": "cvar_weight", "value": rng.choice([0.3, 0.5, 1.0])})
+        settings.append({"setting": "cvar_alpha", "value": rng.choice([0.5, 0.8, 0.9])})
+    settings.append({"setting": "mip_gap", "value": 0})
+    sheets["Settings"] = settings
+
+    sheets["Minerals"] = [
+        {
+            "mineral": m,
+            "unit": "t",
+            "price": price[m],
+            "holding_cost": rng.choice([0, 0.02 * price[m]]),
+            "shortage_penalty": rng.choice([2, 4]) * price[m],
+            "coverage": rng.choice([None, 0, 0.5, 0.9]),
+            "max_purchase": rng.choice([None, None, 5, 30]),
+        }
+        for m in minerals
+    ]
+    if rng.random() < 0.4:
+        m = rng.choice(minerals)
+        sheets["Prices"] = [
+            {"mineral": m, "year": t, "price": price[m] * rng.choice([0.8, 1.25])}
+            for t in rng.sample(years, k=rng.randint(1, len(years)))
+        ]
+    sheets["Countries"] = [
+        {"country": r, "shipping_cost": rng.choice([0, 0, 150, 800])} for r in countries
+    ]
+
+    demand: list[Row] = []
+    total = dict.fromkeys(minerals, 0.0)
+    for m in minerals:
+        for r in countries:
+            if rng.random() < 0.15:
+                continue  # no demand row: demand 0
+            amount = float(rng.randint(5, 60))
+            total[m] += amount
+            demand.append({"mineral": m, "country": r, "year": None, "demand": amount})
+            if rng.random() < 0.3:
+                larger = amount + rng.randint(0, 20)
+                total[m] += larger - amount
+                demand.append(
+                    {"mineral": m, "country": r, "year": rng.choice(years), "demand": larger}
+                )
+    sheets["Demand"] = demand
+
+    sources: list[Row] = []
+    for m in minerals:
+        china = total[m] * rng.choice([0.5, 1.0, 2.0])
+        sources.append(
+            {
+                "source": "China",
+                "mineral": m,
+                "year": None,
+                "available": china,
+                "price_factor": rng.choice([0.8, 0.9, 1.0]),
+            }
+        )
+        sources.append(
+            {
+                "source": "Rest of world",
+                "mineral": m,
+                "year": None,
+                "available": 1.5 * total[m] + 10,
+                "price_factor": rng.choice([1.1, 1.4]),
+            }
+        )
+        if rng.random() < 0.3:  # a year row that keeps the availability and changes the price
+            sources.append(
+                {
+                    "source": "China",
+                    "mineral": m,
+                    "year": rng.choice(years),
+                    "available": None,
+                    "price_factor": 1.2,
+                }
+            )
+        if rng.random() < 0.2:
+            sources.append(
+                {
+                    "source": "China",
+                    "mineral": m,
+                    "year": end,
+                    "available": 0.5 * china,
+                    "price_factor": None,
+                }
+            )
+    sheets["Sources"] = _dedupe_years(sources, ("source", "mineral"))
+
+    sites: list[Row] = []
+    for m in minerals:
+        for index in range(rng.randint(1, 2)):
+            existing = rng.choice([0, 0, 10])
+            earliest = rng.choice([START, START, START + 1])
+            most = rng.choice([0, 20, 50]) if existing else rng.choice([20, 50])
+            sites.append(
+                {
+                    "site": f"{m[:2].upper()}-{countries[index % len(countries)][:2]}-{index}",
+                    "country": countries[index % len(countries)],
+                    "mineral": m,
+                    "existing_capacity": existing,
+                    "min_capacity": rng.choice([0, 5]) if most else 0,
+                    "max_capacity": most,
+                    "fixed_capex": rng.choice([0, 1e6, 5e6]),
+                    "capex_per_tpa": rng.choice([0, 0.5, 2.0]) * price[m],
+                    "fixed_om_per_tpa": rng.choice([0, 0.05 * price[m]]),
+                    "variable_cost": rng.choice([0.2, 0.5, 0.9]) * price[m],
+                    "lead_time": min(rng.choice([0, 0, 1, 2]), end - earliest),
+                    "earliest_year": None if earliest == START else earliest,
+                    "availability": rng.choice([1, 0.9]),
+                }
+            )
+    sheets["Sites"] = sites
+
+    offers: list[Row] = []
+    for number in range(rng.randint(0, 3)):
+        m = rng.choice(minerals)
+        rungs = rng.choice([1, 1, 2, 3])  # a ladder when > 1
+        group = f"ladder-{number}" if rungs > 1 else None
+        first = rng.choice(years)
+        for rung in range(rungs):
+            offers.append(
+                {
+                    "offer": f"offer-{number}-{rung}",
+                    "group": group,
+                    "mineral": m,
+                    "country": rng.choice(countries),
+                    "strike": price[m] * (0.9 + 0.2 * rung),
+                    "volume": float(rng.choice([2, 5, 10]) * (rung + 1)),
+                    "start_year": rng.choice([None, first]),
+                    "end_year": rng.choice([None, end]),
+                    "kind": rng.choice(["two_sided", "floor", None]),
+                }
+            )
+    sheets["CfD"] = offers
+
+    places: list[Row] = []
+    for m in minerals:
+        for r in countries:
+            if rng.random() < 0.3:
+                capacity = float(rng.choice([20, 60]))
+                places.append(
+                    {
+                        "country": r,
+                        "mineral": m,
+                        "initial": rng.choice([0, 0.5 * capacity]),
+                        "capacity": capacity,
+                        "max_release": rng.choice([None, 5, 15]),
+                    }
+                )
+    sheets["Stockpiles"] = places
+
+    if scenarios:
+        sheets["Scenarios"] = [
+            {"scenario": name, "probability": p, "description": f"scenario {name}"}
+            for name, p in scenarios
+        ]
+    # Without a Scenarios sheet, rows name no scenario: a blank scenario means every scenario.
+    names: list[str | None] = [name for name, _ in scenarios] or [None]
+    disruptions: list[Row] = []
+    for name in names:
+        if name == "calm" or rng.random() < 0.3:
+            continue
+        low = rng.choice(years)
+        disruptions.append(
+            {
+                "scenario": name,
+                "source": "China",
+                "mineral": rng.choice([None, *minerals]),
+                "from_year": rng.choice([None, low]),
+                "to_year": rng.choice([None, end]),
+                "share_lost": rng.choice([0.5, 0.8, 1.0]),
+            }
+        )
+    if rng.random() < 0.3:  # a certainty: export controls already in force everywhere
+        disruptions.append(
+            {
+                "scenario": None,
+                "source": "Rest of world",
+                "mineral": None,
+                "from_year": None,
+                "to_year": None,
+                "share_lost": 0.2,
+            }
+        )
+    if disruptions:
+        sheets["Disruptions"] = disruptions
+    shocks: list[Row] = []
+    for name in names:
+        if rng.random() < 0.4:
+            shocks.append(
+                {
+                    "scenario": name,
+                    "mineral": rng.choice(minerals),
+                    "from_year": rng.choice(years),
+                    "to_year": None,
+                    "multiplier": rng.choice([0.7, 1.5, 3.0]),
+                }
+            )
+    if shocks:
+        sheets["PriceShocks"] = shocks
+    return sheets
+
+
+def _scenarios(rng: random.Random) -> list[tuple[str, float]]:
+    """No Scenarios sheet (one implied `base`), or 2-3 scenarios whose probabilities sum to 1."""
+    choice = rng.random()
+    if choice < 0.25:
+        return []
+    if choice < 0.6:
+        return [("calm", 0.6), ("cut", 0.4)]
+    return [("calm", 0.5), ("cut", 0.3), ("embargo", 0.2)]
+
+
+def _dedupe_years(rows: list[Row], keys: tuple[str, ...]) -> list[Row]:
+    """Keep the first of two year rows for the same keys and year (two would be an error)."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for row in rows:
+        key = (*(row[k] for k in keys), row["year"])
+        if row["year"] is None or key not in seen:
+            kept.append(row)
+            seen.add(key)
+    return kept
