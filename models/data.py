@@ -1,0 +1,231 @@
+"""Prepared data: the `Case` turned once into the index tuples and lookups the components use.
+
+Every component builds from this object only, so no constraint rule filters a table or looks a
+value up from scratch. With ``prune=True`` (the default) only combinations that can matter are
+indexed; with ``prune=False`` every variable of model.md exists over its full index (a debug
+switch that proves the pruning exact: both give the same optimal objective).
+
+Why each pruning keeps the optimal objective of the full formulation (all costs that the pruned
+variables carry are ≥ 0: k(r), u(m), w(s), f·P; the input layer enforces these signs):
+
+- q(s,t,ω) only where C(s,t) can be positive (existing capacity, or a build year τ with
+  τ + L(s) ≤ t). Elsewhere constraint 5 reads q ≤ a·0, so q = 0.
+- inflow(m,r,t,ω) only where D(m,r,t) > 0. A country with no demand that year gains nothing from
+  taking tonnes (free disposal), and each tonne costs k(r) ≥ 0 and draws on the pool.
+- outflow(m,r,t,ω) only where the country has tonnes of its own that year (a site with output,
+  an active CfD offer or a stockpile place) and the pool has a use for m in year t (some demand or
+  some stockpile of m). Inflow and outflow of one country can always be netted at no loss, so a
+  country without tonnes of its own never sends any; with nothing drawing on the pool, sending
+  only costs k(r).
+- short(m,r,t,ω) only where D(m,r,t) > 0; elsewhere constraint 10 forces it to 0. (Where c(m) = 1
+  it is kept with upper bound 0, so that its reduced cost reports the marginal cost of full
+  coverage in the dual pass.)
+- Country balance (8) rows only where a demand or an outflow exists: otherwise every remaining
+  term is ≥ 0 and the right-hand side is 0, so the row always holds.
+- e(x,m,t,ω) only where (1 − δ)·Av > 0 (constraint 6 forces 0 elsewhere) and the pool has a use
+  for m in year t: without inflow or stockpile purchases to feed, a purchase only costs.
+- Pool balance (9) rows only where something draws on the pool (an inflow or a stockpile place);
+  with an empty left-hand side the row always holds.
+
+Lead's decisions on points the spec leaves open, applied here:
+
+- CfD active years A(o) are intersected with the horizon T.
+- φ'(m) = φ·min(1, min over sources x with supply rows for m of f(x,m,end_year)); a source with
+  rows for m but none covering end_year counts with f = 1; φ' = 0 when m has no source.
+- A source-mineral pair's availability is 0 in the years `Case.supply` has no key for.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from planner.case import Case
+
+Key3 = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """Index sets and lookups of one case, ready for the model components.
+
+    Keys follow model.md's symbols: (m, r, t) for a mineral, country and year, (s, t) for a site
+    and year, (x, m, t) for a source, mineral and year; ω is the scenario name.
+    """
+
+    case: Case
+    prune: bool
+    years: tuple[int, ...]
+    end_year: int
+    scenarios: tuple[str, ...]
+    probability: dict[str, float]  # π(ω)
+    total_probability: float  # Σ π(ω): the weight of first-stage terms in the expected cost
+    discount: dict[int, float]  # d(t)
+    market_price: dict[tuple[str, int, str], float]  # P(m,t,ω), key (m, t, ω)
+    # Sites: BuildYears(s) for sites with a build decision; build keys (s, t) in site order.
+    build_years: dict[str, tuple[int, ...]]
+    build_keys: tuple[tuple[str, int], ...]
+    # (s, t) -> the build years τ whose capacity is online in year t (τ + L(s) ≤ t); non-empty only.
+    online_builds: dict[tuple[str, int], tuple[int, ...]]
+    output_keys: tuple[tuple[str, int], ...]  # (s, t) where q exists
+    # (s, τ) -> Σ_{t ≥ τ + L(s)} d(t): the discounted years a unit of new capacity is online.
+    online_discount: dict[tuple[str, int], float]
+    # CfD: A(o) ∩ T per offer; groups with their offers (only groups of two or more need a row).
+    offer_years: dict[str, tuple[int, ...]]
+    groups: dict[str, tuple[str, ...]]
+    # Stockpile places K as (r, m), and φ'(m).
+    places: tuple[tuple[str, str], ...]
+    terminal_fraction: dict[str, float]
+    # External supply: (x, m, t) keys where e exists, and the bound (1 − δ)·Av per (x, m, t, ω).
+    supply_keys: tuple[Key3, ...]
+    supply_bound: dict[tuple[str, str, int, str], float]
+    # Trade and coverage: which (m, r, t) carry inflow, outflow, short and a balance row (8).
+    inflow_keys: tuple[Key3, ...]
+    outflow_keys: tuple[Key3, ...]
+    short_keys: tuple[Key3, ...]
+    balance_keys: tuple[Key3, ...]  # rows of (8), in (m, r, t) order
+    balance_set: frozenset[Key3]  # the same keys, for membership tests
+    pool_keys: tuple[tuple[str, int], ...]  # (m, t) with a pool row (9)
+
+    def demand(self, mineral: str, country: str, year: int) -> float:
+        """D(m,r,t), 0 where the case has no demand."""
+        return self.case.demand.get((mineral, country, year), 0.0)
+
+
+def terminal_fraction(case: Case) -> dict[str, float]:
+    """φ'(m) for every mineral (see the module docstring for the lead's reading of model.md)."""
+    phi = case.settings.terminal_value_fraction
+    end = case.settings.end_year
+    factors: dict[str, list[float]] = defaultdict(list)
+    pairs = dict.fromkeys((x, m) for x, m, _ in case.supply)
+    for x, m in pairs:
+        row = case.supply.get((x, m, end))
+        factors[m].append(row.price_factor if row is not None else 1.0)
+    return {m: phi * min(1.0, *factors[m]) if factors.get(m) else 0.0 for m in case.minerals}
+
+
+def prepare(case: Case, *, prune: bool = True) -> ModelData:
+    """Turn `case` into the index tuples and lookups of `ModelData` (pruned unless asked not to)."""
+    settings = case.settings
+    years = tuple(case.years)
+    start, end = settings.start_year, settings.end_year
+    scenarios = tuple(case.scenarios)
+    discount = {t: case.discount(t) for t in years}
+    market_price = {
+        (m, t, w): case.market_price(m, t, w)
+        for w in scenarios
+        for m in case.minerals
+        for t in years
+    }
+
+    # Sites.
+    build_years: dict[str, tuple[int, ...]] = {}
+    for name, site in case.sites.items():
+        if site.max_capacity > 0:
+            earliest = site.earliest_year if site.earliest_year is not None else start
+            own = tuple(t for t in years if t >= earliest and t + site.lead_time <= end)
+            if own:
+                build_years[name] = own
+    build_keys = tuple((s, t) for s, ts in build_years.items() for t in ts)
+    online_builds: dict[tuple[str, int], tuple[int, ...]] = {}
+    online_discount: dict[tuple[str, int], float] = {}
+    for s, ts in build_years.items():
+        lead = case.sites[s].lead_time
+        for t in years:
+            online = tuple(tau for tau in ts if tau + lead <= t)
+            if online:
+                online_builds[s, t] = online
+        for tau in ts:
+            online_discount[s, tau] = sum(discount[t] for t in years if t >= tau + lead)
+    output_keys = tuple(
+        (s, t)
+        for s, site in case.sites.items()
+        for t in years
+        if not prune or site.existing_capacity > 0 or (s, t) in online_builds
+    )
+
+    # CfD offers.
+    offer_years = {
+        o: tuple(t for t in years if offer.start_year <= t <= offer.end_year)
+        for o, offer in case.offers.items()
+    }
+    members: dict[str, list[str]] = defaultdict(list)
+    for o, offer in case.offers.items():
+        members[offer.group].append(o)
+    groups = {g: tuple(os) for g, os in members.items()}
+
+    places = tuple(case.stockpiles)
+
+    # Which (m, r, t) have tonnes of their own, and which (m, t) have a use for the pool.
+    own_tonnes: set[Key3] = set()
+    for s, t in output_keys:
+        site = case.sites[s]
+        own_tonnes.add((site.mineral, site.country, t))
+    for o, offer in case.offers.items():
+        own_tonnes.update((offer.mineral, offer.country, t) for t in offer_years[o])
+    for r, m in places:
+        own_tonnes.update((m, r, t) for t in years)
+    demanded = {key for key, value in case.demand.items() if value > 0 and key[2] in discount}
+    pool_used = {(m, t) for m, _, t in demanded} | {(m, t) for _, m in places for t in years}
+
+    all_mrt = [(m, r, t) for m in case.minerals for r in case.countries for t in years]
+    if prune:
+        inflow_keys = tuple(k for k in all_mrt if k in demanded)
+        outflow_keys = tuple(k for k in all_mrt if k in own_tonnes and (k[0], k[2]) in pool_used)
+        short_keys = inflow_keys
+        with_row = set(inflow_keys) | set(outflow_keys)
+        balance_keys = tuple(k for k in all_mrt if k in with_row)
+        pool_keys = tuple((m, t) for m in case.minerals for t in years if (m, t) in pool_used)
+    else:
+        inflow_keys = outflow_keys = short_keys = tuple(all_mrt)
+        balance_keys = tuple(all_mrt)
+        pool_keys = tuple((m, t) for m in case.minerals for t in years)
+
+    # External supply: e where it can be positive and the pool can use it.
+    pool_set = set(pool_keys)
+    pairs = dict.fromkeys((x, m) for x, m, _ in case.supply)
+    supply_keys: list[Key3] = []
+    supply_bound: dict[tuple[str, str, int, str], float] = {}
+    for x, m in pairs:
+        for t in years:
+            row = case.supply.get((x, m, t))
+            available = row.available if row is not None else 0.0
+            bounds = {
+                w: (1.0 - case.share_lost.get((w, x, m, t), 0.0)) * available for w in scenarios
+            }
+            if prune and ((m, t) not in pool_set or not any(b > 0 for b in bounds.values())):
+                continue
+            supply_keys.append((x, m, t))
+            for w, bound in bounds.items():
+                if not prune or bound > 0:
+                    supply_bound[x, m, t, w] = bound
+
+    probability = {w: sc.probability for w, sc in case.scenarios.items()}
+    return ModelData(
+        case=case,
+        prune=prune,
+        years=years,
+        end_year=end,
+        scenarios=scenarios,
+        probability=probability,
+        total_probability=sum(probability.values()),
+        discount=discount,
+        market_price=market_price,
+        build_years=build_years,
+        build_keys=build_keys,
+        online_builds=online_builds,
+        output_keys=output_keys,
+        online_discount=online_discount,
+        offer_years=offer_years,
+        groups=groups,
+        places=places,
+        terminal_fraction=terminal_fraction(case),
+        supply_keys=tuple(supply_keys),
+        supply_bound=supply_bound,
+        inflow_keys=inflow_keys,
+        outflow_keys=outflow_keys,
+        short_keys=short_keys,
+        balance_keys=balance_keys,
+        balance_set=frozenset(balance_keys),
+        pool_keys=pool_keys,
+    )

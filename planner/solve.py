@@ -1,0 +1,446 @@
+"""Solve a case: build the Pyomo model, hand it to HiGHS in memory, read the plan back.
+
+The hand-off avoids Pyomo's solver plugins: `LinearStandardFormCompiler` turns the model into
+sparse matrices once, and `highspy` receives them in bulk (one `passModel`), which costs a
+fraction of a per-variable interface. Values come back by the compiler's column order.
+
+After an optimal (or time-limited) MIP the same HiGHS instance is reused for the marginal cost of
+coverage: the binaries y and z are fixed at their values, the model is relaxed to an LP and
+re-solved, and the reduced cost of each ``short`` at its upper bound (constraint 10) is read.
+An infeasible model goes to `planner.diagnose`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from pyomo.core.base.var import VarData
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, RowEntry
+
+from planner.build import BuiltModel, build_model
+from planner.case import Case
+from planner.outcome import Outcome, Plan, Status
+
+Progress = Callable[[str], None]
+_STATUS = highspy.HighsModelStatus
+_banner_shown = False
+
+
+@dataclass
+class Compiled:
+    """The model as HiGHS holds it, with the maps back to Pyomo's variables and constraints."""
+
+    highs: highspy.Highs
+    columns: list[VarData]  # Pyomo variable of each HiGHS column
+    rows: list[RowEntry]  # Pyomo constraint of each HiGHS row
+    integer_columns: np.ndarray  # column indices of y and z
+    column_of: dict[int, int]  # id(variable) -> column
+    _row_of: dict[int, int] = field(default_factory=dict)
+
+    def row_of(self, constraint: object) -> int:
+        """The HiGHS row of a Pyomo constraint with a single bound (built on first use)."""
+        if not self._row_of:
+            self._row_of = {id(entry.constraint): i for i, entry in enumerate(self.rows)}
+        return self._row_of[id(constraint)]
+
+
+@contextmanager
+def _quiet_stdout(quiet: bool) -> Iterator[None]:
+    """Silence C-level stdout: HiGHS prints a banner when the first instance is created."""
+    if not quiet:
+        yield
+        return
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs(log: bool = False) -> highspy.Highs:
+    """A HiGHS instance whose output is silent unless `log` is set."""
+    global _banner_shown
+    with _quiet_stdout(not log and not _banner_shown):
+        highs = highspy.Highs()
+    _banner_shown = True
+    highs.setOptionValue("output_flag", log)
+    return highs
+
+
+def compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
+    """Compile the Pyomo model to standard form and pass it to `highs` in one call."""
+    model = built.model
+    info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    columns: list[VarData] = info.columns
+    n = len(columns)
+    lower = np.empty(n)
+    upper = np.empty(n)
+    for j, var in enumerate(columns):
+        lb, ub = var.bounds
+        lower[j] = -math.inf if lb is None else lb
+        upper[j] = math.inf if ub is None else ub
+    column_of = {id(var): j for j, var in enumerate(columns)}
+    binaries = [*model.y.values(), *model.z.values()]
+    integer_columns = np.array(
+        sorted(column_of[id(v)] for v in binaries if id(v) in column_of), dtype=np.int32
+    )
+
+    kind = np.fromiter((entry.bound_type for entry in info.rows), np.int8, len(info.rows))
+    rhs = np.asarray(info.rhs, dtype=float)
+    row_lower = np.where(kind == 1, -math.inf, rhs)  # 1: ≤, -1: ≥, 0: =
+    row_upper = np.where(kind == -1, math.inf, rhs)
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = len(info.rows)
+    lp.col_cost_ = info.c.toarray().ravel() if n else np.zeros(0)
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.offset_ = float(info.c_offset[0])
+    matrix = info.A
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = len(info.rows)
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    highs.passModel(lp)
+    if len(integer_columns):
+        highs.changeColsIntegrality(
+            len(integer_columns),
+            integer_columns,
+            np.full(len(integer_columns), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
+        )
+    return Compiled(highs, columns, info.rows, integer_columns, column_of)
+
+
+def _configure(
+    highs: highspy.Highs,
+    *,
+    time_limit: float | None,
+    mip_gap: float,
+    threads: int | None,
+) -> None:
+    highs.setOptionValue("mip_rel_gap", mip_gap)
+    if time_limit is not None:
+        highs.setOptionValue("time_limit", float(time_limit))
+    if threads is not None:
+        highs.setOptionValue("threads", int(threads))
+        highs.resetGlobalScheduler(True)  # a scheduler sized by an earlier run would refuse it
+
+
+def _subscribe_progress(highs: highspy.Highs, progress: Progress | None) -> None:
+    """Report each improving MIP solution to `progress` (a HiGHS callback, only when asked)."""
+    if progress is None:
+        return
+
+    def improved(event: highspy.HighsCallbackEvent) -> None:
+        out = event.data_out
+        progress(
+            f"plan found: cost {out.objective_function_value:,.0f}, "
+            f"gap {out.mip_gap:.2%}, {out.running_time:.0f} s"
+        )
+
+    highs.cbMipImprovingSolution.subscribe(improved)
+
+
+def run(highs: highspy.Highs) -> tuple[Status | None, str]:
+    """Run HiGHS and map its model status onto the statuses of `planner.outcome`.
+
+    Returns (status, message). Status None means the run ended with a solution that is neither
+    optimal nor time-limited, which the caller reports as a solver error with the message.
+    """
+    highs.run()
+    status = highs.getModelStatus()
+    if status == _STATUS.kUnboundedOrInfeasible:
+        # Presolve can stop without telling the two apart; solve without it to find out.
+        highs.setOptionValue("presolve", "off")
+        highs.run()
+        highs.setOptionValue("presolve", "choose")
+        status = highs.getModelStatus()
+    has_plan = highs.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
+    if status == _STATUS.kOptimal:
+        return "optimal", ""
+    if status == _STATUS.kTimeLimit:
+        if has_plan:
+            return "time_limit_feasible", "stopped at the time limit with a feasible plan"
+        return "time_limit_no_solution", "no feasible plan was found within the time limit"
+    if status == _STATUS.kInfeasible:
+        return "infeasible", "no plan meets every constraint"
+    if status == _STATUS.kUnbounded:
+        return None, "HiGHS reports the model unbounded: a cost coefficient has the wrong sign"
+    return None, f"HiGHS stopped with status '{highs.modelStatusToString(status)}'"
+
+
+def _load_solution(compiled: Compiled, built: BuiltModel) -> np.ndarray:
+    """Copy HiGHS's column values into the Pyomo variables; unused variables get 0."""
+    values = np.asarray(compiled.highs.getSolution().col_value, dtype=float)
+    for var in built.model.component_data_objects(pyo.Var, descend_into=True):
+        var.set_value(0.0, skip_validation=True)
+    for var, value in zip(compiled.columns, values.tolist(), strict=True):
+        var.set_value(value, skip_validation=True)
+    return values
+
+
+def _plan(built: BuiltModel) -> Plan:
+    """Every decision of the solved model as the tables of `planner.outcome.Plan`."""
+    model, data = built.model, built.data
+    case = data.case
+    scenarios, years = data.scenarios, data.years
+
+    def values(var: pyo.Var) -> dict:
+        return {key: v.value for key, v in var.items()}
+
+    y, x = values(model.y), values(model.x)
+    builds = pd.DataFrame(
+        [(s, t, x[s, t]) for s, t in data.build_keys if round(y[s, t]) == 1],
+        columns=["site", "year", "capacity"],
+    )
+    z = values(model.z)
+    offers = pd.DataFrame(
+        [(o, bool(round(z[o]))) for o in case.offers], columns=["offer", "accepted"]
+    )
+    p = values(model.p)
+    purchases = pd.DataFrame(
+        [(r, m, t, p[m, r, t]) for r, m in data.places for t in years],
+        columns=["country", "mineral", "year", "purchase"],
+    )
+    q = values(model.q)
+    output = pd.DataFrame(
+        [(w, s, t, q.get((s, t, w), 0.0)) for w in scenarios for s in case.sites for t in years],
+        columns=["scenario", "site", "year", "output"],
+    )
+    e = values(model.e)
+    external = pd.DataFrame(
+        [(w, *key, e.get((*key, w), 0.0)) for w in scenarios for key in case.supply],
+        columns=["scenario", "source", "mineral", "year", "purchase"],
+    )
+    inflow, outflow = values(model.inflow), values(model.outflow)
+    release, inventory, short = values(model.rel), values(model.inv), values(model.short)
+    flows = pd.DataFrame(
+        [
+            (
+                w,
+                m,
+                r,
+                t,
+                inflow.get(key, 0.0),
+                outflow.get(key, 0.0),
+                release.get(key, 0.0),
+                inventory.get(key, 0.0),
+                short.get(key, 0.0),
+            )
+            for w in scenarios
+            for m in case.minerals
+            for r in case.countries
+            for t in years
+            for key in [(m, r, t, w)]
+        ],
+        columns=[
+            "scenario",
+            "mineral",
+            "country",
+            "year",
+            "inflow",
+            "outflow",
+            "release",
+            "inventory",
+            "shortage",
+        ],
+    )
+    if hasattr(model, "eta"):
+        cvar = pd.DataFrame(
+            [(w, model.eta.value, model.zeta[w].value) for w in scenarios],
+            columns=["scenario", "eta", "zeta"],
+        )
+    else:
+        cvar = pd.DataFrame(columns=["scenario", "eta", "zeta"])
+    return Plan(builds, offers, purchases, output, external, flows, cvar)
+
+
+def conditional_value_at_risk(costs: np.ndarray, probability: np.ndarray, alpha: float) -> float:
+    """CVaR_α = min_η η + 1/(1 − α)·Σ π·max(0, Cost − η); the minimum is at one of the costs."""
+    return min(
+        eta + float(probability @ np.maximum(costs - eta, 0.0)) / (1.0 - alpha) for eta in costs
+    )
+
+
+def coverage_values(compiled: Compiled, built: BuiltModel) -> pd.DataFrame | None:
+    """Marginal cost of coverage: duals of constraint 10 in the LP with y and z fixed.
+
+    Returns None when the LP does not solve to optimality. Value = −(reduced cost of short) where
+    short sits at its upper bound (1 − c)·D: the increase of the objective per tonne of extra
+    required coverage. Elsewhere constraint 10 does not bind and its dual is 0 (not listed).
+    """
+    highs = compiled.highs
+    columns = compiled.integer_columns
+    count = len(columns)
+    if count:
+        solution = np.asarray(highs.getSolution().col_value)
+        fixed = np.round(solution[columns])
+        highs.changeColsIntegrality(
+            count,
+            columns,
+            np.full(count, highspy.HighsVarType.kContinuous.value, dtype=np.uint8),
+        )
+        highs.changeColsBounds(count, columns, fixed, fixed)
+    highs.run()
+    if highs.getModelStatus() != _STATUS.kOptimal:
+        return None
+    reduced = np.asarray(highs.getSolution().col_dual)
+    rows = []
+    for (m, r, t, w), var in built.model.short.items():
+        j = compiled.column_of.get(id(var))
+        if j is None:
+            continue
+        value = -float(reduced[j])  # > 0 only where short sits at its upper bound
+        if value > 1e-9:
+            rows.append((w, m, r, t, value))
+    return pd.DataFrame(rows, columns=["scenario", "mineral", "country", "year", "value"])
+
+
+def _size(compiled: Compiled) -> dict[str, int]:
+    highs = compiled.highs
+    return {
+        "columns": highs.getNumCol(),
+        "rows": highs.getNumRow(),
+        "nonzeros": highs.getNumNz(),
+        "integers": len(compiled.integer_columns),
+    }
+
+
+def solve_case(
+    case: Case,
+    *,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    log: bool = False,
+    coverage_duals: bool = True,
+    diagnose: bool = True,
+    progress: Progress | None = None,
+    prune: bool = True,
+) -> Outcome:
+    """Build, solve and read back one case (None options take the case's Settings or HiGHS's).
+
+    ``prune=False`` builds every variable of model.md over its full index (slower; a check that
+    the sparse model is exact).
+    """
+    settings = case.settings
+    try:
+        return _solve(
+            case,
+            time_limit=settings.time_limit if time_limit is None else time_limit,
+            mip_gap=settings.mip_gap if mip_gap is None else mip_gap,
+            threads=threads,
+            log=log,
+            coverage_duals=coverage_duals,
+            diagnose=diagnose,
+            progress=progress,
+            prune=prune,
+        )
+    finally:
+        # HiGHS keeps one thread scheduler per process, sized by the first run; a later run that
+        # asks for another thread count fails unless it is released. Release it after each solve.
+        highspy.Highs.resetGlobalScheduler(True)
+
+
+def _solve(
+    case: Case,
+    *,
+    time_limit: float | None,
+    mip_gap: float,
+    threads: int | None,
+    log: bool,
+    coverage_duals: bool,
+    diagnose: bool,
+    progress: Progress | None,
+    prune: bool,
+) -> Outcome:
+    """`solve_case` with its options resolved."""
+    from planner.diagnose import diagnose_infeasibility
+
+    timings: dict[str, float] = {}
+
+    def note(message: str) -> None:
+        if progress is not None:
+            progress(message)
+
+    note("building the model")
+    started = time.perf_counter()
+    built = build_model(case, prune=prune)
+    timings["build"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    highs = new_highs(log)
+    compiled = compile_to_highs(built, highs)
+    _configure(highs, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+    timings["handoff"] = time.perf_counter() - started
+    size = _size(compiled)
+
+    note(f"solving: {size['columns']:,} columns, {size['rows']:,} rows")
+    _subscribe_progress(highs, progress)
+    started = time.perf_counter()
+    status, message = run(highs)
+    timings["solve"] = time.perf_counter() - started
+    outcome = Outcome(
+        status=status or "solver_error",
+        message=message,
+        timings=timings,
+        highs_version=highs.version(),
+        size=size,
+    )
+    if status == "infeasible":
+        if diagnose:
+            note("infeasible: diagnosing with an elastic re-solve")
+            started = time.perf_counter()
+            outcome.diagnosis, outcome.message = diagnose_infeasibility(
+                compiled, built, progress=progress
+            )
+            timings["diagnose"] = time.perf_counter() - started
+        return outcome
+    if status not in ("optimal", "time_limit_feasible"):
+        return outcome
+
+    _load_solution(compiled, built)
+    info = highs.getInfo()
+    objective = float(pyo.value(built.model.objective))
+    reported = info.objective_function_value
+    if not math.isclose(objective, reported, rel_tol=1e-6, abs_tol=1e-6):
+        raise RuntimeError(
+            f"objective check failed: Pyomo evaluates {objective!r}, HiGHS reports {reported!r}"
+        )
+    gap = info.mip_gap if len(compiled.integer_columns) else 0.0
+    outcome.objective = objective
+    outcome.mip_gap = float(gap) if math.isfinite(gap) else None
+    outcome.plan = _plan(built)
+    costs = built.registry.evaluate(lambda var: var.value)
+    outcome.scenario_costs = costs
+    probability = np.array([built.data.probability[w] for w in costs["scenario"]])
+    outcome.expected_cost = float(probability @ costs["cost"].to_numpy())
+    settings = case.settings
+    if settings.cvar_weight > 0:
+        outcome.cvar = conditional_value_at_risk(
+            costs["cost"].to_numpy(), probability, settings.cvar_alpha
+        )
+
+    if coverage_duals:
+        note("computing the marginal cost of coverage")
+        started = time.perf_counter()
+        outcome.coverage_value = coverage_values(compiled, built)
+        timings["duals"] = time.perf_counter() - started
+    return outcome
