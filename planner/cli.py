@@ -159,3 +159,163 @@ def convert(input_path: Path, output_path: Path, force: bool) -> None:
 
 def _count(number: int, noun: str, plural: str = "") -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+@main.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    metavar="DEFINITION",
+    help="What to vary and through which values, e.g. Settings.budget=0:20e9:11 "
+    "(repeatable). Without --vary or --definitions, the input's Sweeps sheet is used.",
+)
+@click.option(
+    "--definitions",
+    "definitions_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file with a 'vary:' list of definitions (and optionally mode, samples, seed).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["grid", "oat", "sample"]),
+    help="grid: every combination (default); oat: one at a time, for a tornado chart; "
+    "sample: --samples random runs.",
+)
+@click.option("--samples", type=click.IntRange(min=1), help="Runs of --mode sample.")
+@click.option("--seed", type=int, help="Random seed of --mode sample (default 0).")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: INPUT's name followed by -sweep, in the current folder).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Worker processes on this machine (default: all cores); each solve uses one thread.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786) "
+    "instead of local processes; workers need planner installed.",
+)
+@click.option("--resume", is_flag=True, help="Finish an interrupted sweep in its output folder.")
+@click.option(
+    "--max-runs",
+    type=click.IntRange(min=1),
+    help="Stop after this many new runs (continue later with --resume).",
+)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per run.")
+@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap of each run.")
+def sweep(
+    input_path: Path | None,
+    varies: tuple[str, ...],
+    definitions_file: Path | None,
+    mode: str | None,
+    samples: int | None,
+    seed: int | None,
+    out: Path | None,
+    workers: int | None,
+    dask_address: str | None,
+    resume: bool,
+    max_runs: int | None,
+    time_limit: float | None,
+    mip_gap: float | None,
+) -> None:
+    """Solve a case many times with some inputs moved, and compare the plans.
+
+    A definition names an input number as Sheet.column, optionally one row in brackets, then
+    its values: a list (a,b,c), an inclusive range (start:stop:count), or multipliers of the
+    workbook's value (x0.8,x1.2). Rows of keyed sheets are named by their key values in order or
+    as column=value pairs. Varying a scenario's probability rescales the others so they still
+    sum to 1; varying Minerals.price moves that mineral's Prices rows by the same factor.
+
+    \b
+    Examples:
+      planner sweep --vary Settings.budget=0:20e9:11
+      planner sweep case.xlsx --mode oat --vary "Minerals.price[NdPr oxide]=x0.5,x1.5" \\
+          --vary "Scenarios.probability[ree-ban-12m]=0.05,0.2"
+      planner sweep case.xlsx --vary "Demand.demand[mineral=Gallium,country=Japan]=x0.9,x1.1"
+      planner sweep case.xlsx --mode sample --samples 200 --seed 1 --vary Minerals.price=x0.7,x1.3
+
+    Each finished run is saved at once in the output folder (runs/), so an interrupted sweep
+    continues with --resume. At the end the folder holds sweep.xlsx (one row per run: values
+    varied, status, costs, spending, stockpiles, capacity, offers, worst-scenario coverage) and
+    PNG charts. Runs without a plan (infeasible, invalid values) are recorded with the reason.
+    Exit codes: 0 the sweep ran, 1 input or definition errors, 2 usage errors, 130 interrupted.
+    """
+    from planner.sweep.definition import collect, definitions_from_yaml, parse_definition
+    from planner.sweep.runner import ProgressBar, run_sweep
+
+    if varies and definitions_file is not None:
+        raise click.UsageError("give --vary or --definitions, not both")
+    options: dict[str, object] = {}
+    definitions = None
+    if definitions_file is not None:
+        definitions, options = definitions_from_yaml(definitions_file)
+    elif varies:
+        definitions = collect(
+            [
+                lambda text=text, i=i: parse_definition(text, f"--vary {i}")
+                for i, text in enumerate(varies, start=1)
+            ]
+        )
+    mode = mode or str(options.get("mode", "grid"))
+    samples = samples if samples is not None else options.get("samples")  # type: ignore[assignment]
+    seed = seed if seed is not None else int(options.get("seed", 0))  # type: ignore[arg-type]
+    if mode not in ("grid", "oat", "sample"):
+        raise click.UsageError(f"mode {mode!r} in {definitions_file}: use grid, oat or sample")
+    if mode == "sample" and samples is None:
+        raise click.UsageError("--mode sample needs --samples N")
+    if mode != "sample" and samples is not None:
+        raise click.UsageError("--samples applies to --mode sample only")
+    if input_path is None:
+        input_path = _bundled_case()
+    if out is None:
+        out = Path(f"{input_path.stem}-sweep")
+    bar = ProgressBar()
+    try:
+        result = run_sweep(
+            input_path,
+            out,
+            definitions=definitions,
+            mode=mode,  # type: ignore[arg-type]
+            samples=samples,
+            seed=seed,
+            workers=workers,
+            dask_address=dask_address,
+            resume=resume,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            max_runs=max_runs,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    if result.warnings:
+        from planner.errors import format_issues
+
+        click.echo(format_issues(result.warnings), err=True)
+    statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.statuses.items()))
+    click.echo(
+        f"Sweep of {result.runs} runs ({mode}) on {input_path}: {result.ran} solved now, "
+        f"{result.recorded} recorded ({statuses}) in {result.seconds:.1f} s."
+    )
+    if not result.complete:
+        click.echo(
+            f"{result.runs - result.recorded} runs remain: run the same command with --resume."
+        )
+    charts = ", ".join(str(path) for path in result.charts)
+    click.echo(f"Results: {result.workbook}" + (f"; charts: {charts}" if charts else ""))
+
+
+def _bundled_case() -> Path:
+    """The case `planner solve` and `planner sweep` use when no INPUT is given."""
+    from importlib.resources import files
+
+    return Path(str(files("planner.inputs") / "alliance-2026"))

@@ -112,14 +112,23 @@ def _execute_pool(
 
 
 def _pool(job: Job, workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: forking a process that already runs threads (progress bar, Pyomo,
-    # HiGHS) can deadlock, and spawn behaves the same on every platform.
     return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_install,
-        initargs=(job,),
+        max_workers=workers, mp_context=_context(), initializer=_install, initargs=(job,)
     )
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Worker processes forked from a clean server process that has imported the solver once.
+
+    Forking this process itself could deadlock (it runs threads: the progress bar's, Dask's);
+    spawning re-imports Pyomo in every worker. A fork server imports it once and forks workers
+    from a process without threads. Where there is no fork (Windows), workers are spawned.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["planner.solve", "planner.sweep.job"])
+    return context
 
 
 def _any_suspect(in_flight: dict[Future, Run], attempts: dict[int, int]) -> bool:

@@ -1,6 +1,6 @@
 """The sweep's output folder: a manifest of what is swept and one small file per finished run.
 
-    FOLDER/manifest.json        the definitions, mode, options and the input's fingerprint
+    FOLDER/manifest.json        the definitions, mode, options and the input's SHA-256
     FOLDER/runs/run-00001.json  one finished run: its values, status and figures
 
 Every file is written to a temporary name in its own folder and renamed into place, so a sweep
@@ -10,16 +10,13 @@ killed at any moment leaves only whole files; the runs already recorded are neve
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
+from planner.results.workbook import write_atomically
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
@@ -32,37 +29,10 @@ class StoreError(PlannerError):
     """The output folder cannot be used for this sweep (a sentence for people)."""
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(temporary_path)` in path's folder, then rename the result onto `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 def write_json_atomic(path: Path, document: Any) -> None:
     """Write a JSON document atomically (sorted keys are not used: column order matters)."""
     text = json.dumps(document, indent=1, allow_nan=True) + "\n"
-    write_atomic(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-
-
-def fingerprint(path: Path) -> str:
-    """SHA-256 of an input: the file's bytes, or a CSV folder's file names and bytes."""
-    digest = hashlib.sha256()
-    if path.is_dir():
-        for member in sorted(path.iterdir()):
-            if member.is_file() and member.suffix.lower() == ".csv":
-                digest.update(member.name.encode() + b"\0")
-                digest.update(member.read_bytes() + b"\0")
-    else:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
 def run_path(folder: Path, number: int) -> Path:

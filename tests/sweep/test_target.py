@@ -109,7 +109,7 @@ def test_blank_cells_scale_from_their_default_and_no_limit_stays_blank(
     raw.set("Minerals", "Ga", "max_purchase", 8)
     targets = _resolve(raw, "Sites.availability=x0.5,x1", "Minerals.max_purchase=x0.5,x1")
     apply(raw, targets, Run(1, (0.5, 0.5)))
-    assert raw.get("Sites", "old-mill", "availability") == 0.5  # blank = 1
+    assert raw.get("Sites", "new-mill", "availability") == 0.5  # blank = 1
     assert raw.get("Minerals", "Ga", "max_purchase") == 4.0
     assert raw.get("Minerals", "Ge", "max_purchase") is None  # no limit, halved, is no limit
 

@@ -1,0 +1,234 @@
+"""A whole sweep: read and check once, expand, run what is missing, record, report.
+
+read the input ─ validate the base case ─ resolve the definitions ─ expand into runs
+─ open the output folder (new, or --resume) ─ run the missing runs (each recorded at once)
+─ results workbook and charts from every recorded run
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner import __version__
+from planner.errors import Issue as InputIssue
+from planner.errors import PlannerError
+from planner.io import read_raw
+from planner.io.raw import RawWorkbook, column_key
+from planner.results.tables import input_sha256
+from planner.sweep.definition import SWEEPS_SHEET, Definition, definitions_from_sheet
+from planner.sweep.execute import Record, default_workers, execute
+from planner.sweep.expand import Mode, Run, expand
+from planner.sweep.job import SolveJob
+from planner.sweep.report import OK_STATUSES, write_workbook
+from planner.sweep.store import (
+    open_folder,
+    read_manifest,
+    read_runs,
+    run_path,
+    write_json_atomic,
+)
+from planner.sweep.target import resolve
+from planner.validate import case_from_raw
+
+WORKBOOK = "sweep.xlsx"
+
+
+class SweepError(PlannerError):
+    """A sweep that cannot start: nothing to vary (exit code 1)."""
+
+
+class SweepInterrupted(PlannerError):
+    """Stopped by the user; every run finished so far is recorded (exit code 130, as for ^C)."""
+
+    exit_code = 130
+
+
+@dataclass
+class SweepResult:
+    """What a finished (or partly finished) sweep left in its folder."""
+
+    folder: Path
+    workbook: Path
+    charts: list[Path]
+    runs: int  # runs in the sweep
+    recorded: int  # runs recorded in the folder, this call's and earlier ones
+    ran: int  # runs solved by this call
+    statuses: Counter[str] = field(default_factory=Counter)
+    warnings: list[InputIssue] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.recorded == self.runs
+
+
+# Called after each recorded run with (record, runs recorded so far, runs in the sweep).
+Progress = Callable[[Record, int, int], None]
+
+
+class ProgressBar:
+    """A tqdm bar of runs recorded, with the count of runs that found no plan and time left.
+
+    Pass it as `run_sweep(progress=...)`; close it afterwards. It stays silent when stderr is not
+    a terminal (a log file gets the final summary only).
+    """
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._unsolved = 0
+
+    def __call__(self, total: int, done: int) -> Progress:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, initial=done, unit="run", desc="sweep", disable=None)
+
+        def update(record: Record, _done: int, _total: int) -> None:
+            if record["status"] not in OK_STATUSES:
+                self._unsolved += 1
+                self._bar.set_postfix_str(f"no plan: {self._unsolved}", refresh=False)
+            self._bar.update(1)
+
+        return update
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def run_sweep(
+    input_path: str | Path,
+    folder: str | Path,
+    *,
+    definitions: Sequence[Definition] | None = None,
+    mode: Mode = "grid",
+    samples: int | None = None,
+    seed: int = 0,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    resume: bool = False,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    max_runs: int | None = None,
+    progress: Callable[[int, int], Progress] | None = None,
+) -> SweepResult:
+    """Run the sweep of `definitions` (or of the input's Sweeps sheet) over the input's case.
+
+    `progress(total, already_recorded)` may return a callback that sees each recorded run.
+    `max_runs` stops after that many new runs (the rest stays for --resume).
+    """
+    started = time.perf_counter()
+    input_path = Path(input_path)
+    folder = Path(folder)
+    raw = read_raw(input_path)
+    if definitions is None:
+        definitions = _sheet_definitions(raw)
+    raw = _without_sweeps_sheet(raw)
+    case, warnings = case_from_raw(raw)  # InputError (exit 1) when the base case is not valid
+    targets = resolve(raw, definitions)
+    runs = expand(definitions, mode, samples=samples, seed=seed, whole=[t.whole for t in targets])
+    manifest = {
+        "input": str(input_path),
+        "input_sha256": input_sha256(input_path),
+        "definitions": [d.text for d in definitions],
+        "labels": [d.label for d in definitions],
+        "where": [d.where for d in definitions],
+        "relative": [d.relative for d in definitions],
+        "values": [list(d.values) for d in definitions],
+        "mode": mode,
+        "samples": samples,
+        "seed": seed if mode == "sample" else None,
+        "runs": len(runs),
+        "solver_options": {"time_limit": time_limit, "mip_gap": mip_gap},
+        "minerals": list(case.minerals),
+        "planner_version": __version__,
+    }
+    recorded = open_folder(folder, manifest, resume=resume)
+
+    missing = [run for run in runs if run.number not in recorded]
+    if max_runs is not None:
+        missing = missing[:max_runs]
+    labels = manifest["labels"]
+    job = SolveJob(raw, tuple(targets), time_limit=time_limit, mip_gap=mip_gap)
+    done = len(recorded)
+    ran = 0
+    notify = progress(len(runs), done) if progress is not None else None
+
+    def record(run: Run, result: Record) -> None:
+        nonlocal done, ran
+        document = {"run": run.number, "values": dict(zip(labels, run.values, strict=True))}
+        document.update(result)
+        write_json_atomic(run_path(folder, run.number), document)
+        done += 1
+        ran += 1
+        if notify is not None:
+            notify(document, done, len(runs))
+
+    try:
+        execute(
+            job,
+            missing,
+            record,
+            workers=workers if workers is not None else default_workers(),
+            dask_address=dask_address,
+        )
+    except KeyboardInterrupt:
+        raise SweepInterrupted(
+            f"interrupted: {done} of {len(runs)} runs are recorded in {folder}; "
+            "run the same command with --resume to finish the others"
+        ) from None
+    return report(folder, warnings=warnings, ran=ran, started=started)
+
+
+def report(
+    folder: Path,
+    *,
+    warnings: list[InputIssue] | None = None,
+    ran: int = 0,
+    started: float | None = None,
+) -> SweepResult:
+    """Write the results workbook and charts of every run recorded in `folder`."""
+    from planner.sweep.charts import draw_charts  # matplotlib loads only when charts are drawn
+
+    manifest = read_manifest(folder)
+    records = read_runs(folder)
+    workbook = folder / WORKBOOK
+    write_workbook(workbook, manifest, records)
+    charts = draw_charts(folder, manifest, records)
+    return SweepResult(
+        folder=folder,
+        workbook=workbook,
+        charts=charts,
+        runs=manifest["runs"],
+        recorded=len(records),
+        ran=ran,
+        statuses=Counter(record["status"] for record in records),
+        warnings=warnings or [],
+        seconds=time.perf_counter() - started if started is not None else 0.0,
+    )
+
+
+def _sheet_definitions(raw: RawWorkbook) -> list[Definition]:
+    sheet = next(
+        (s for s in raw.sheets.values() if column_key(s.name) == column_key(SWEEPS_SHEET)), None
+    )
+    if sheet is None:
+        raise SweepError(
+            "nothing to vary: give --vary (e.g. --vary Settings.budget=0:20e9:11), "
+            "--definitions FILE.yaml, or a Sweeps sheet in the input"
+        )
+    return definitions_from_sheet(sheet)
+
+
+def _without_sweeps_sheet(raw: RawWorkbook) -> RawWorkbook:
+    """The case without its Sweeps sheet, which describes the sweep, not the case."""
+    kept = {
+        name: sheet
+        for name, sheet in raw.sheets.items()
+        if column_key(name) != column_key(SWEEPS_SHEET)
+    }
+    return RawWorkbook(kept, raw.origin, raw.notes)

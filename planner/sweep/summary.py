@@ -1,0 +1,147 @@
+"""One run's figures: what a sweep records about a solve, as a flat, JSON-friendly record.
+
+The record is one row of the sweep workbook. Money is USD (expected discounted cost as in the
+objective; spending at base prices, undiscounted, as the budget counts it), tonnes are t, capacity
+and contracted volume t/yr. Per-mineral figures are keyed `name[mineral]`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from planner.case import Case
+from planner.outcome import COST_COMPONENTS, Outcome
+
+# Per-mineral figures, in the order they appear in the workbook, with their meaning.
+PER_MINERAL: dict[str, str] = {
+    "coverage_worst": "lowest share of demand met, over scenarios, countries and years",
+    "shortage_t": "expected unmet demand over the horizon, t",
+    "stockpile_t": "stockpile purchased over the horizon, t",
+    "capacity_tpa": "new refinery capacity built, t/yr",
+    "cfd_tpa": "CfD volume accepted, t/yr",
+    "spend_stockpile": "stockpile purchases at base prices, USD (undiscounted)",
+    "spend_capex": "refinery capex, USD (undiscounted)",
+    "cfd_payment": "expected government payment on accepted CfDs, USD (discounted)",
+}
+
+# Whole-run figures, in order, with their meaning (the values varied and the status come first).
+FIGURES: dict[str, str] = {
+    "objective": "the solve's objective, USD",
+    "expected_cost": "expected discounted cost, USD",
+    "cvar": "CVaR of the cost, USD (blank when not used)",
+    "mip_gap": "relative MIP gap reached",
+    **{
+        f"cost_{name}": f"expected discounted {name.replace('_', ' ')}, USD"
+        for name in COST_COMPONENTS
+    },
+    "spend_total": "first-stage spending at base prices, USD: what the budget caps",
+    "spend_capex": "of which refinery capex, USD",
+    "spend_stockpile": "of which stockpile purchases, USD",
+    "offers_accepted": "number of CfD offers accepted",
+    "offers": "the accepted offers",
+    "coverage_worst": "lowest share of demand met over minerals, scenarios, countries and years",
+    "shortage_t": "expected unmet demand over the horizon, all minerals, t",
+    "budget_shortfall": "infeasible runs: how much more budget the elastic re-solve needed, USD",
+    "seconds": "wall-clock seconds of this run (read, build, solve)",
+}
+
+
+def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
+    """The figures of one solved (or failed) run of `case`."""
+    record: dict[str, Any] = {
+        "status": outcome.status,
+        "message": outcome.message,
+        "objective": outcome.objective,
+        "expected_cost": outcome.expected_cost,
+        "cvar": outcome.cvar,
+        "mip_gap": outcome.mip_gap,
+    }
+    budget_gap = sum(d.shortfall for d in outcome.diagnosis if d.constraint == "budget")
+    if outcome.plan is None or outcome.scenario_costs is None:
+        record["budget_shortfall"] = budget_gap if outcome.diagnosis else None
+        return record
+    probability = {name: s.probability for name, s in case.scenarios.items()}
+    costs = outcome.scenario_costs
+    weights = costs["scenario"].map(probability)
+    for name in COST_COMPONENTS:
+        record[f"cost_{name}"] = float((costs[name] * weights).sum())
+
+    minerals = list(case.minerals)
+    per: dict[str, dict[str, float | None]] = {
+        key: dict.fromkeys(minerals, 0.0) for key in PER_MINERAL
+    }
+    plan = outcome.plan
+    for row in plan.builds.itertuples(index=False):
+        site = case.sites[row.site]
+        per["capacity_tpa"][site.mineral] += row.capacity
+        per["spend_capex"][site.mineral] += site.fixed_capex + site.capex_per_tpa * row.capacity
+    for row in plan.purchases.itertuples(index=False):
+        per["stockpile_t"][row.mineral] += row.purchase
+        per["spend_stockpile"][row.mineral] += case.price[row.mineral, row.year] * row.purchase
+    accepted = [
+        str(o) for o, a in zip(plan.offers["offer"], plan.offers["accepted"], strict=True) if a
+    ]
+    for name in accepted:
+        offer = case.offers[name]
+        per["cfd_tpa"][offer.mineral] += offer.volume
+        per["cfd_payment"][offer.mineral] += _expected_cfd_payment(case, name)
+
+    worst, expected_short = _coverage(case, outcome)
+    per["coverage_worst"] = worst
+    per["shortage_t"] = expected_short
+    record.update(
+        {
+            "spend_total": sum(per["spend_capex"].values()) + sum(per["spend_stockpile"].values()),
+            "spend_capex": sum(per["spend_capex"].values()),
+            "spend_stockpile": sum(per["spend_stockpile"].values()),
+            "offers_accepted": len(accepted),
+            "offers": ", ".join(accepted),
+            "coverage_worst": min((v for v in worst.values() if v is not None), default=None),
+            "shortage_t": sum(expected_short.values()),
+            "budget_shortfall": None,
+        }
+    )
+    for key in PER_MINERAL:
+        for mineral in minerals:
+            record[f"{key}[{mineral}]"] = per[key][mineral]
+    return record
+
+
+def _expected_cfd_payment(case: Case, offer_name: str) -> float:
+    """Σ_t∈A(o) d(t)·v(o)·Σ_ω π(ω)·(π_cfd(o,t,ω) − P(m,t,ω)): the government's expected share."""
+    offer = case.offers[offer_name]
+    total = 0.0
+    for year in range(offer.start_year, offer.end_year + 1):
+        if year not in case.years:
+            continue
+        expected = 0.0
+        for scenario in case.scenarios.values():
+            market = case.market_price(offer.mineral, year, scenario.name)
+            strike = max(offer.strike, market) if offer.kind == "floor" else offer.strike
+            expected += scenario.probability * (strike - market)
+        total += case.discount(year) * offer.volume * expected
+    return total
+
+
+def _coverage(case: Case, outcome: Outcome) -> tuple[dict[str, float | None], dict[str, float]]:
+    """Per mineral: worst share of demand met (None without demand) and expected shortage, t."""
+    worst: dict[str, float | None] = dict.fromkeys(case.minerals)
+    expected: dict[str, float] = defaultdict(float)
+    flows = outcome.plan.flows
+    probability = {name: s.probability for name, s in case.scenarios.items()}
+    for scenario, mineral, country, year, shortage in zip(
+        flows["scenario"],
+        flows["mineral"],
+        flows["country"],
+        flows["year"],
+        flows["shortage"],
+        strict=True,
+    ):
+        expected[mineral] += probability[scenario] * shortage
+        demand = case.demand.get((mineral, country, int(year)), 0.0)
+        if demand > 0:
+            met = min(1.0, max(0.0, 1.0 - shortage / demand))
+            current = worst[mineral]
+            worst[mineral] = met if current is None else min(current, met)
+    return worst, {m: expected[m] for m in case.minerals}
