@@ -157,6 +157,107 @@ def convert(input_path: Path, output_path: Path, force: bool) -> None:
     click.echo(f"Wrote {output_path} ({_count(len(raw.sheets), 'sheet')}).")
 
 
+@main.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "results_path",
+    metavar="RESULTS.xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the results workbook (default: INPUT's name followed by -results.xlsx, "
+    "in the current folder). Never the input itself.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the solver after this many seconds (default: the input's time_limit setting).",
+)
+@click.option(
+    "--mip-gap",
+    type=click.FloatRange(min=0),
+    metavar="GAP",
+    help="Relative gap at which a plan counts as good enough, e.g. 0.001 for 0.1% "
+    "(default: the input's mip_gap setting).",
+)
+@click.option(
+    "--threads", type=click.IntRange(min=1), metavar="N", help="Solver threads (default: HiGHS's)."
+)
+@click.option(
+    "--json",
+    "json_path",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the Summary sheet as a JSON object, for scripts.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show the HiGHS log while solving.")
+def solve(
+    input_path: Path | None,
+    results_path: Path | None,
+    time_limit: float | None,
+    mip_gap: float | None,
+    threads: int | None,
+    json_path: Path | None,
+    verbose: bool,
+) -> None:
+    """Find the cheapest plan for a case and write it to a results workbook.
+
+    INPUT is an .xlsx workbook or a folder of CSV files; without it the bundled base case is
+    solved. The plan says which refineries to build (when, how large), which CfD offers to
+    accept and how much to stockpile, given every supply-cut scenario. The results workbook has
+    a Summary, the decisions (Sites, CfD, Stockpile), the supply of every country in every
+    scenario (Balance, SiteOutput, External), the cost per scenario, the marginal cost of
+    coverage, a Diagnosis when no plan exists, and a Units sheet explaining every column. It is
+    written under a temporary name and renamed into place, so it is never half-written.
+
+    \b
+    Examples:
+      planner solve
+      planner solve mycase.xlsx -o mycase-results.xlsx --time-limit 600 --json summary.json
+
+    Exit codes: 0 a plan was found (optimal, or the best within the time limit, with its gap),
+    1 input errors, 2 usage errors, 3 infeasible (the Diagnosis says which coverage or budget
+    cannot be met), 4 no plan found within the time limit, 5 solver failure.
+    """
+    from planner.results.console import solve_command
+
+    code = solve_command(
+        input_path,
+        results_path,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+        json_path=json_path,
+        verbose=verbose,
+    )
+    click.get_current_context().exit(code)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument(
+    "results_path", metavar="RESULTS", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def check(input_path: Path, results_path: Path) -> None:
+    """Re-verify a results workbook against its input, independently of the model.
+
+    Reads the plan back from RESULTS (builds, accepted offers, purchases, output, external
+    purchases, flows) and checks every constraint of the formulation, then recomputes each
+    scenario's cost and its components, the expected cost, the CVaR and the objective and
+    compares them with the reported figures. Lists every violation found.
+
+    \b
+    Example:
+      planner check mycase.xlsx mycase-results.xlsx
+
+    Exit codes: 0 the plan checks, 1 violations (or an unreadable input or results file).
+    """
+    from planner.results.console import check_command
+
+    click.get_current_context().exit(check_command(input_path, results_path))
+
+
 def _count(number: int, noun: str, plural: str = "") -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 

@@ -86,9 +86,21 @@ def _issue_order(issue: Issue) -> tuple[int, int]:
 def parse_cell(field: Field, value: Value) -> tuple[Any, str]:
     """The value of one cell for `field`: `(parsed, "")`, `(None, "")` when blank, or
     `(None, problem)` when it cannot be used. Bounds are checked here; defaults are not applied."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, ""
     kind = field.kind
+    value_type = type(value)
+    if kind is Kind.NUMBER and (value_type is float or value_type is int):
+        # The common case, kept short: a numeric cell in a number column.
+        if field.accepts(value):  # type: ignore[arg-type]
+            return float(value), ""  # type: ignore[arg-type]
+        return None, f"must be {field.range_text} (found {_shown(value)})"
+    if value_type is str:
+        text = value.strip()  # type: ignore[union-attr]
+        if not text:
+            return None, ""
+        if kind is Kind.ID:
+            return text, ""
+    elif value is None:
+        return None, ""
     if kind is Kind.ID:
         return cell_text(value), ""
     if kind is Kind.TEXT:
@@ -99,6 +111,8 @@ def parse_cell(field: Field, value: Value) -> tuple[Any, str]:
             return choice, ""
         return None, f"must be {field.range_text} (found {_shown(value)})"
     number, problem = _number(value)
+    if kind is Kind.YEAR and (problem or not number.is_integer()):
+        return None, f"must be a year from {YEAR_MIN} to {YEAR_MAX} (found {_shown(value)})"
     if problem:
         return None, problem
     if kind is Kind.YEAR:
@@ -149,23 +163,36 @@ def _blank(value: Value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _cell_at(cells: list[Value], index: int) -> Value:
+    return cells[index] if index < len(cells) else None
+
+
+def _blank_row(cells: list[Value]) -> bool:
+    return all(_blank(value) for value in cells)
+
+
 # --- rows --------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Row:
-    """One non-blank data row, its cells parsed (None = blank or not usable)."""
+class _Row(dict[str, Any]):
+    """One non-blank data row: every schema column of its sheet → the parsed cell (None when
+    blank, not usable or the column is absent), plus its row number, raw cells and the columns
+    whose cells could not be used (rules that need those cells skip the row, so one mistake is
+    reported once)."""
 
-    number: int
-    values: dict[str, Any]
-    cells: list[Value]  # the raw cells, as read
+    __slots__ = ("cells", "failed", "number")
 
-    def __getitem__(self, name: str) -> Any:
-        return self.values.get(name)
+    def __init__(
+        self, number: int, values: dict[str, Any], cells: list[Value], failed: list[str]
+    ) -> None:
+        super().__init__(values)
+        self.number = number
+        self.cells = cells
+        self.failed = failed
 
-    def get(self, field: Field) -> Any:
+    def value(self, field: Field) -> Any:
         """The cell, or the field's default when blank."""
-        value = self.values.get(field.name)
+        value = self[field.name]
         return field.default if value is None else value
 
 
@@ -258,25 +285,33 @@ class _Checker:
             return []
         self.positions[name] = positions
         columns = [(f, positions[f.name]) for f in sheet.columns if f.name in positions]
+        required = [f.name for f, _ in columns if f.required]
+        empty = dict.fromkeys(column.name for column in sheet.columns)
         rows = []
         for raw_row in raw_sheet.rows:
             cells = raw_row.values
-            if all(_blank(value) for value in cells):
-                continue
-            values: dict[str, Any] = {}
+            width = len(cells)
+            values = empty.copy()
+            failed: list[str] = []
             for column, index in columns:
-                cell = cells[index] if index < len(cells) else None
+                cell = cells[index] if index < width else None
+                if cell is None:
+                    continue
                 parsed, problem = parse_cell(column, cell)
                 if problem:
                     self.error(name, raw_row.number, column.name, problem)
-                elif (
-                    parsed is None
-                    and column.required
-                    and not (column.name in year_rows_inherit and values.get("year") is not None)
-                ):
-                    self.error(name, raw_row.number, column.name, "required, but blank")
+                    failed.append(column.name)
                 values[column.name] = parsed
-            rows.append(_Row(raw_row.number, values, cells))
+            if not failed and all(v is None for v in values.values()) and _blank_row(cells):
+                continue
+            for column_name in required:
+                if (
+                    values[column_name] is None
+                    and column_name not in failed
+                    and not (column_name in year_rows_inherit and values.get("year") is not None)
+                ):
+                    self.error(name, raw_row.number, column_name, "required, but blank")
+            rows.append(_Row(raw_row.number, values, cells, failed))
         if len(rows) < sheet.min_rows:
             self.error(name, None, "", "the sheet has no rows; it needs at least one")
         return rows
@@ -291,11 +326,12 @@ class _Checker:
             return None
         known = {column.name: column for column in sheet.columns}
         positions: dict[str, int] = {}
-        used = {i for row in raw_sheet.rows for i, v in enumerate(row.values) if not _blank(v)}
-        for index, title in enumerate(raw_sheet.header):
+        widest = max((len(row.values) for row in raw_sheet.rows), default=0)
+        for index in range(max(widest, len(raw_sheet.header))):
+            title = raw_sheet.header[index] if index < len(raw_sheet.header) else None
             key = column_key(title)
             if not key:
-                if index in used:
+                if any(not _blank(row[index]) for row in raw_sheet.rows):
                     self.warn(name, 1, _letter(index), "column without a name, ignored")
             elif key in positions:
                 self.error(name, 1, cell_text(title), "the column appears twice")
@@ -363,6 +399,8 @@ class _Checker:
         seen: dict[tuple[Any, ...], int] = {}
         unique = []
         for row in rows:
+            if row.failed and any(column in row.failed for column in columns):
+                continue
             key = tuple(row[c] for c in columns)
             if key in seen:
                 shown = ", ".join(
@@ -410,7 +448,7 @@ class _Checker:
                 continue
             where[setting.name] = row.number
             value_index = self.positions[SETTINGS_SHEET].get("value")
-            raw_value = None if value_index is None else row.cells[value_index]
+            raw_value = None if value_index is None else _cell_at(row.cells, value_index)
             parsed, problem = parse_cell(setting, raw_value)
             if problem:
                 self.error(SETTINGS_SHEET, row.number, "value", f"{setting.name} {problem}")
@@ -455,9 +493,9 @@ class _Checker:
                 name=name,
                 price=row["price"],
                 shortage_penalty=row["shortage_penalty"],
-                unit=row.get(sheet.column("unit")),
-                holding_cost=row.get(sheet.column("holding_cost")),
-                coverage=row.get(sheet.column("coverage")),
+                unit=row.value(sheet.column("unit")),
+                holding_cost=row.value(sheet.column("holding_cost")),
+                coverage=row.value(sheet.column("coverage")),
                 max_purchase=row["max_purchase"],
             )
             for name, row in rows.items()
@@ -482,7 +520,7 @@ class _Checker:
         sheet = SHEETS["Countries"]
         rows = self._define("Countries", self._table("Countries"), "country")
         return {
-            name: Country(name, row.get(sheet.column("shipping_cost")))
+            name: Country(name, row.value(sheet.column("shipping_cost")))
             for name, row in rows.items()
         }
 
@@ -497,9 +535,13 @@ class _Checker:
         grouped: dict[tuple[Any, ...], dict[int | None, _Row]] = {}
         for row in rows:
             valid = all(
-                self._refers(sheet, row, column, target) for column, target in references.items()
+                [self._refers(sheet, row, column, target) for column, target in references.items()]
             )
-            if not valid or (row["year"] is not None and not self._in_horizon(sheet, row)):
+            if (
+                not valid
+                or row.failed
+                or (row["year"] is not None and not self._in_horizon(sheet, row))
+            ):
                 continue
             key = tuple(row[column] for column in keys)
             if None not in key:
@@ -551,7 +593,7 @@ class _Checker:
                 row = by_year.get(year, every_year)
                 if row is None:
                     continue
-                base = every_year.values if every_year is not None else {}
+                base = every_year if every_year is not None else {}
                 available = _first(row["available"], base.get("available"))
                 factor = _first(row["price_factor"], base.get("price_factor"))
                 supply[source, mineral, year] = SourceYear(
@@ -569,7 +611,9 @@ class _Checker:
         for name, row in rows.items():
             self._refers("Sites", row, "country", "Countries")
             self._refers("Sites", row, "mineral", "Minerals")
-            values = {f.name: row.get(f) for f in sheet.columns if f.name not in ("site",)}
+            values = {f.name: row.value(f) for f in sheet.columns if f.name != "site"}
+            if row.failed:
+                continue
             if values["min_capacity"] > values["max_capacity"]:
                 self.error(
                     "Sites",
@@ -622,7 +666,7 @@ class _Checker:
                     "CfD", row.number, "end_year", f"must be ≥ start_year (found {end} < {start})"
                 )
                 continue
-            if self.horizon is None:
+            if self.horizon is None or row.failed:
                 continue
             first = max(self.horizon.start, start or self.horizon.start)
             last = min(self.horizon.stop - 1, end or self.horizon.stop - 1)
@@ -644,7 +688,7 @@ class _Checker:
                 volume=row["volume"],
                 start_year=first,
                 end_year=last,
-                kind=row.get(sheet.column("kind")),
+                kind=row.value(sheet.column("kind")),
             )
         return offers
 
@@ -655,9 +699,9 @@ class _Checker:
         for row in rows:
             self._refers("Stockpiles", row, "country", "Countries")
             self._refers("Stockpiles", row, "mineral", "Minerals")
-            initial = row.get(sheet.column("initial"))
+            initial = row.value(sheet.column("initial"))
             capacity = row["capacity"]
-            if capacity is not None and initial > capacity:
+            if not row.failed and capacity is not None and initial > capacity:
                 self.error(
                     "Stockpiles",
                     row.number,
@@ -708,16 +752,17 @@ class _Checker:
             return
         owner: dict[tuple[Any, ...], int] = {}
         reported: set[tuple[int, int]] = set()
+        references = [("scenario", "Scenarios"), ("mineral", "Minerals")]
+        if sheet == "Disruptions":
+            references.append(("source", "Sources"))
         for row in rows:
-            if row[value_column] is None:
-                continue
-            references = [("scenario", "Scenarios"), ("mineral", "Minerals")]
-            if sheet == "Disruptions":
-                references.append(("source", "Sources"))
-            if not all(
-                row[column] is None or self._refers(sheet, row, column, target)
-                for column, target in references
-            ):
+            valid = all(
+                [
+                    row[column] is None or self._refers(sheet, row, column, target)
+                    for column, target in references
+                ]
+            )
+            if not valid or row.failed or row[value_column] is None:
                 continue
             start, end = row["from_year"], row["to_year"]
             if start is not None and end is not None and start > end:
@@ -838,5 +883,7 @@ def _letter(index: int) -> str:
 
 
 def _suggestion(name: str, candidates: Iterable[str]) -> str:
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    """A hint naming the closest candidate (case differences first), or nothing."""
+    folded = {candidate.casefold(): candidate for candidate in candidates}
+    match = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean '{folded[match[0]]}'?)" if match else ""

@@ -262,6 +262,12 @@ def write_xlsx(raw: RawWorkbook, path: Path) -> None:
             )
         _check_text(sheet)
         worksheet = book.create_sheet(sheet.name)
+        # Streamed sheets carry no size; state it, or every reader must parse the sheet twice
+        # (openpyxl's read-only mode looks for it before reading rows).
+        width = max([1, len(sheet.header), *(len(row.values) for row in sheet.rows)])
+        height = sheet.rows[-1].number if sheet.rows else 1
+        size = f"A1:{get_column_letter(width)}{height}"
+        worksheet.calculate_dimension = lambda size=size: size  # type: ignore[attr-defined]
         _size_columns(worksheet, sheet)
         if sheet.header:
             worksheet.freeze_panes = "A2"
