@@ -66,7 +66,8 @@ def refuse_input_as_output(output: Path, input_path: str) -> None:
     """A PlannerError when `output` is the input itself, or lies where it cannot be written."""
     if input_path and output.resolve() == Path(input_path).resolve():
         raise PlannerError(
-            f"the results path {output} is the input itself; choose another path (-o RESULTS.xlsx)"
+            f"{output} is the input itself; write the results to another path so that the input "
+            "stays unchanged"
         )
     if output.is_dir():
         raise PlannerError(f"cannot write {output}: it is a folder")
