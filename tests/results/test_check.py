@@ -1,0 +1,229 @@
+"""The solution checker: it passes solved plans and names the constraint a corrupted plan breaks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from results_cases import EXAMPLE, write_random_case
+
+from planner.results.check import (
+    BUDGET,
+    COST,
+    COUNTRY_BALANCE,
+    COVERAGE,
+    DOMAIN,
+    EXTERNAL,
+    OBJECTIVE,
+    ONE_BUILD,
+    ONE_OFFER,
+    OUTPUT,
+    POOL,
+    PURCHASE_LIMIT,
+    SIZE,
+    STOCKPILE,
+    WORKBOOK,
+    check_results,
+    cvar_at,
+    exact_cvar,
+)
+from planner.results.workbook import write_results
+from planner.solve import solve_case
+from planner.validate import read_case
+
+# Enough seeds to meet every feature of the generator (asserted below), few enough for seconds.
+SEEDS = range(12)
+
+
+def test_the_solved_example_checks(solved_example):
+    case, _, path = solved_example
+    assert check_results(case, path) == []
+
+
+def test_the_bundled_cases_check(tmp_path):
+    """Every case shipped in inputs/ solves to a plan that checks."""
+    folder = EXAMPLE.parent
+    bundled = [p for p in folder.iterdir() if p.suffix == ".xlsx" or (p / "Settings.csv").exists()]
+    assert EXAMPLE in bundled
+    for path in bundled:
+        case, _ = read_case(path)
+        outcome = solve_case(case, coverage_duals=False)
+        assert outcome.status in ("optimal", "time_limit_feasible"), path
+        results = tmp_path / f"{path.stem}-results.xlsx"
+        write_results(results, case, outcome)
+        assert check_results(case, results) == [], path
+
+
+def test_random_cases_check(tmp_path):
+    """Random small cases use every input feature; each solved plan passes the checker."""
+    features: set[str] = set()
+    for seed in SEEDS:
+        folder = write_random_case(tmp_path / f"case-{seed}", seed)
+        case, _ = read_case(folder)
+        outcome = solve_case(case, coverage_duals=False)
+        assert outcome.status == "optimal", (seed, outcome.message)
+        results = tmp_path / f"results-{seed}.xlsx"
+        write_results(results, case, outcome)
+        assert check_results(case, results) == [], seed
+        features |= _features(case, folder)
+    assert features >= {
+        "lead time",
+        "existing capacity",
+        "floor offer",
+        "two-sided offer",
+        "ladder",
+        "max_release",
+        "disruption",
+        "price shock",
+        "budget",
+        "cvar",
+        "prices",
+        "demand override",
+        "sources override",
+    }
+
+
+def _features(case, folder: Path) -> set[str]:
+    found = set()
+    if any(s.lead_time for s in case.sites.values()):
+        found.add("lead time")
+    if any(s.existing_capacity for s in case.sites.values()):
+        found.add("existing capacity")
+    kinds = {o.kind for o in case.offers.values()}
+    found |= {"floor offer"} & {f"{k} offer" for k in kinds}
+    found |= {"two-sided offer"} if "two_sided" in kinds else set()
+    groups = [o.group for o in case.offers.values()]
+    if len(groups) != len(set(groups)):
+        found.add("ladder")
+    if any(p.max_release is not None for p in case.stockpiles.values()):
+        found.add("max_release")
+    if case.share_lost:
+        found.add("disruption")
+    if case.price_multiplier:
+        found.add("price shock")
+    if case.settings.budget is not None:
+        found.add("budget")
+    if case.settings.cvar_weight > 0:
+        found.add("cvar")
+    if (folder / "Prices.csv").exists():
+        found.add("prices")
+    for sheet, name in (("Demand", "demand override"), ("Sources", "sources override")):
+        rows = (folder / f"{sheet}.csv").read_text().splitlines()[1:]
+        if any(row.split(",")[2] for row in rows):  # the year column of both sheets
+            found.add(name)
+    return found
+
+
+def test_exact_cvar_by_hand():
+    """Costs 100, 200, 400 with probabilities 0.5, 0.3, 0.2.
+
+    α = 0.8: the worst 20% is the 400 scenario alone, so CVaR = 400.
+    α = 0.7: the worst 30% is 400 (0.2) and a tenth of 200: (0.2·400 + 0.1·200)/0.3 = 333.33.
+    α = 0: the whole distribution, i.e. the expected cost 50 + 60 + 80 = 190.
+    Any other η gives more: at η = 100 with α = 0.7, 100 + (0.3·100 + 0.2·300)/0.3 = 400.
+    """
+    costs = {"a": 100.0, "b": 200.0, "c": 400.0}
+    probability = {"a": 0.5, "b": 0.3, "c": 0.2}
+    assert exact_cvar(costs, probability, 0.8) == pytest.approx(400)
+    assert exact_cvar(costs, probability, 0.7) == pytest.approx(1000 / 3)
+    assert exact_cvar(costs, probability, 0.0) == pytest.approx(190)
+    assert cvar_at(100.0, costs, probability, 0.7) == pytest.approx(400)
+
+
+# Corruptions of the solved example's workbook, each breaking one constraint family. The example
+# (inputs/example) builds the Texas and Western Australia plants at their maximum capacity, takes
+# one rung of the NdPr ladder, spends its whole budget and buys NdPr stockpiles.
+Edit = Callable[[openpyxl.Workbook], None]
+
+
+def _row(sheet, **match: object) -> int:
+    """The row number of the first row whose named columns hold the given values."""
+    header = [cell.value for cell in sheet[1]]
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if all(row[header.index(k)] == v for k, v in match.items()):
+            return number
+    raise LookupError(match)
+
+
+def _set(book: openpyxl.Workbook, name: str, column: str, change, **match: object) -> None:
+    sheet = book[name]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=_row(sheet, **match), column=header.index(column) + 1)
+    cell.value = change(cell.value)
+
+
+def _build_twice(book):
+    sheet = book["Sites"]
+    number = _row(sheet, built="yes")
+    sheet.append([cell.value for cell in sheet[number]])
+
+
+def _accept_whole_ladder(book):
+    for offer in ("NdPr floor", "NdPr rung 1", "NdPr rung 2"):
+        _set(book, "CfD", "accepted", lambda _: "yes", offer=offer)
+
+
+def _overspend(book):
+    """Buy enough extra NdPr in one year to pass the budget by 1 million USD."""
+    figures = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    slack = figures["budget"] - figures["spend_capex"] - figures["spend_stockpile"]
+    extra = (slack + 1e6) / 65_000  # the base price of NdPr oxide
+    _set(
+        book,
+        "Stockpile",
+        "purchase",
+        lambda x: x + extra,
+        country="Japan",
+        mineral="NdPr oxide",
+        year=2029,
+    )
+
+
+def _edit(sheet: str, column: str, change, **match: object) -> Edit:
+    return lambda book: _set(book, sheet, column, change, **match)
+
+
+US_2030 = {"scenario": "base", "mineral": "NdPr oxide", "country": "United States", "year": 2030}
+MOUNTAIN_PASS_2027 = {"scenario": "base", "site": "Mountain Pass", "year": 2027}
+
+CORRUPTIONS: dict[str, Edit] = {
+    ONE_BUILD: _build_twice,
+    SIZE: _edit("Sites", "new_capacity", lambda x: x + 1000, site="Texas separation plant"),
+    ONE_OFFER: _accept_whole_ladder,
+    PURCHASE_LIMIT: _edit(
+        "Stockpile", "purchase", lambda _: 3500, country="Japan", mineral="NdPr oxide", year=2026
+    ),
+    OUTPUT: _edit("SiteOutput", "output", lambda _: 4000, **MOUNTAIN_PASS_2027),
+    EXTERNAL: _edit(
+        "External",
+        "purchase",
+        lambda _: 30_001,
+        scenario="base",
+        source="China",
+        mineral="NdPr oxide",
+        year=2027,
+    ),
+    STOCKPILE: _edit("Balance", "inventory", lambda x: x + 1, **US_2030),
+    COUNTRY_BALANCE: _edit("Balance", "inflow", lambda _: 0, **US_2030),
+    POOL: _edit("Balance", "inflow", lambda x: x + 100, **US_2030),
+    COVERAGE: _edit("Balance", "shortage", lambda _: 9000, **US_2030),
+    BUDGET: _overspend,
+    DOMAIN: _edit("SiteOutput", "output", lambda _: -5, **MOUNTAIN_PASS_2027),
+    COST: _edit("ScenarioCosts", "holding", lambda x: x + 1000, scenario="base"),
+    OBJECTIVE: _edit("Summary", "value", lambda x: x * 1.01, metric="objective"),
+    WORKBOOK: lambda book: book.remove(book["External"]),
+}
+
+
+@pytest.mark.parametrize("family", list(CORRUPTIONS))
+def test_a_corrupted_plan_is_caught_and_named(family, solved_example, tmp_path):
+    """Each edit breaks one family (and possibly others that depend on the edited value)."""
+    case, _, path = solved_example
+    book = openpyxl.load_workbook(path)
+    CORRUPTIONS[family](book)
+    corrupted = tmp_path / "corrupted.xlsx"
+    book.save(corrupted)
+    violations = check_results(case, corrupted)
+    assert family in {v.check for v in violations}, [str(v) for v in violations]

@@ -1,0 +1,265 @@
+"""The results workbook: content, layout, formula safety, atomic writing and the JSON summary."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from results_cases import EXAMPLE, TINY, write_case
+
+from planner.errors import PlannerError
+from planner.io import read_raw, write_raw
+from planner.outcome import COST_COMPONENTS
+from planner.results import layout, workbook
+from planner.results.check import check_results
+from planner.results.workbook import write_results, write_summary_json
+from planner.solve import solve_case
+from planner.validate import read_case
+
+
+def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
+    """The rows of a results sheet as dicts keyed by its header."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = list(book[name].iter_rows(values_only=True))
+    book.close()
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def summary(path: Path) -> dict[str, object]:
+    return {row["metric"]: row["value"] for row in sheet_rows(path, "Summary")}
+
+
+def test_tiny_case_reports_the_hand_derived_plan(solved_tiny):
+    """One mineral M (price 1000, holding 50/t/yr, shortage 5000/t, coverage 0.5, no stockpile
+    purchases), one country A demanding 10 t in 2026 and 2027, no discounting, no terminal value.
+    Supply: refinery S (3 t/yr existing, variable cost 200/t, fixed O&M 10 per t/yr), source CN
+    (6 t/yr at factor 1), and A's stockpile holding 2 t.
+
+    Shortage (5000/t) costs more than any supply, and supply over both years is exactly
+    demand: 2·3 + 2·6 + 2 = 20 t. So every unit is used: q = 3 and e = 6 each year, and the
+    stockpile must release 10 − 3 − 6 = 1 t in each year (inventory 1 t at the end of 2026, 0 at
+    the end of 2027). Costs: fixed O&M 10·3·2 = 60, refining 200·3·2 = 1200, purchases
+    1000·12 = 12000, holding 50·1 = 50; total 13310 with no shortage. Months of demand:
+    1 t / (10 t / 12) = 1.2 in 2026, 0 in 2027.
+    """
+    _, outcome, path = solved_tiny
+    assert outcome.status == "optimal"
+    figures = summary(path)
+    assert figures["status"] == "optimal"
+    assert figures["objective"] == pytest.approx(13310)
+    assert figures["expected_cost"] == pytest.approx(13310)
+    expected = dict.fromkeys(COST_COMPONENTS, 0.0)
+    expected.update(fixed_om=60, variable_refining=1200, external_purchases=12000, holding=50)
+    for component, value in expected.items():
+        assert figures[f"cost_{component}"] == pytest.approx(value, abs=1e-6), component
+    assert figures["spend_capex"] == 0 and figures["spend_stockpile"] == 0
+    assert figures["cvar"] is None
+
+    balance = sheet_rows(path, "Balance")
+    assert [
+        (r["year"], r["demand"], r["refined"], r["released"], r["inflow"]) for r in balance
+    ] == [
+        (2026, 10, 3, 1, 6),
+        (2027, 10, 3, 1, 6),
+    ]
+    assert all(r["shortage"] == pytest.approx(0) and r["coverage"] == 1 for r in balance)
+    assert [r["inventory"] for r in balance] == pytest.approx([1, 0])
+
+    stockpile = sheet_rows(path, "Stockpile")
+    assert [r["months_of_demand"] for r in stockpile] == pytest.approx([1.2, 0])
+    assert [r["expected_inventory"] for r in stockpile] == pytest.approx([1, 0])
+    assert [r["purchase"] for r in stockpile] == [0, 0]
+
+    (site,) = sheet_rows(path, "Sites")
+    assert site["built"] == "existing" and site["build_year"] is None
+    assert site["final_capacity"] == 3
+    assert [r["output"] for r in sheet_rows(path, "SiteOutput")] == pytest.approx([3, 3])
+    external = sheet_rows(path, "External")
+    assert [(r["purchase"], r["available"], r["unit_cost"]) for r in external] == [
+        (6, 6, 1000),
+        (6, 6, 1000),
+    ]
+    (scenario,) = sheet_rows(path, "ScenarioCosts")
+    assert scenario["probability"] == 1 and scenario["cost"] == pytest.approx(13310)
+
+
+def test_every_sheet_and_column_in_layout_order(solved_example):
+    _, _, path = solved_example
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [sheet.name for sheet in layout.SHEETS]
+    for sheet in layout.SHEETS:
+        worksheet = book[sheet.name]
+        assert tuple(cell.value for cell in worksheet[1]) == sheet.header, sheet.name
+        assert worksheet.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in worksheet[1])
+        assert worksheet.column_dimensions["A"].width == sheet.columns[0].display_width
+    metrics = [row[0].value for row in book["Summary"].iter_rows(min_row=2)]
+    assert metrics == [metric for metric, *_ in layout.SUMMARY_METRICS]
+    assert {f"cost_{component}" for component in COST_COMPONENTS} <= set(metrics)
+    balance = book["Balance"]
+    demand = balance.cell(row=2, column=layout.BALANCE.header.index("demand") + 1)
+    year = balance.cell(row=2, column=layout.BALANCE.header.index("year") + 1)
+    assert demand.number_format == layout.TONNES and year.number_format == layout.YEAR
+    units = {(row["sheet"], row["column"]) for row in sheet_rows(path, "Units")}
+    for sheet in layout.SHEETS:
+        assert {(sheet.name, name) for name in sheet.header} <= units
+
+
+def test_summary_figures_follow_the_outcome(solved_example):
+    """Components are probability-weighted scenario components; spending is undiscounted."""
+    case, outcome, path = solved_example
+    figures = summary(path)
+    assert figures["objective"] == pytest.approx(outcome.objective, rel=1e-12)
+    costs = outcome.scenario_costs.set_index("scenario")
+    for component in COST_COMPONENTS:
+        weighted = sum(s.probability * costs.loc[w, component] for w, s in case.scenarios.items())
+        assert figures[f"cost_{component}"] == pytest.approx(weighted, rel=1e-9, abs=1e-6)
+    assert sum(figures[f"cost_{c}"] for c in COST_COMPONENTS) == pytest.approx(
+        figures["expected_cost"], rel=1e-9
+    )
+    plan = outcome.plan
+    capex = sum(
+        case.sites[s].fixed_capex + case.sites[s].capex_per_tpa * x
+        for s, x in zip(plan.builds["site"], plan.builds["capacity"], strict=True)
+    )
+    bought = sum(
+        case.price[m, t] * p
+        for m, t, p in plan.purchases[["mineral", "year", "purchase"]].itertuples(index=False)
+    )
+    assert figures["spend_capex"] == pytest.approx(capex)
+    assert figures["spend_stockpile"] == pytest.approx(bought)
+    assert figures["input"] == str(EXAMPLE)
+    assert len(str(figures["input_sha256"])) == 64
+    assert figures["scenarios"] == len(case.scenarios)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    """Identifiers starting with =, +, - or @ (and an error code) are stored as quoted text."""
+    names = {"mineral": "+M", "country": "=SUM(A1:A9)", "site": "-S", "source": "@CN"}
+    folder = write_case(
+        tmp_path / "hostile",
+        TINY,
+        Minerals="mineral,price,shortage_penalty\n+M,1000,5000",
+        Countries="country\n=SUM(A1:A9)\n#N/A",
+        Demand="mineral,country,year,demand\n+M,=SUM(A1:A9),,10\n+M,#N/A,,4",
+        Sources="source,mineral,available\n@CN,+M,50",
+        Sites="site,country,mineral,existing_capacity\n-S,=SUM(A1:A9),+M,3",
+        Stockpiles="country,mineral,capacity",
+    )
+    case, _ = read_case(folder)
+    path = tmp_path / "results.xlsx"
+    write_results(path, case, solve_case(case))
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(member) and b"<f " not in archive.read(member)
+    book = openpyxl.load_workbook(path)
+    site = book["Sites"]
+    for column, name in enumerate(["-S", "=SUM(A1:A9)", "+M"], start=1):
+        cell = site.cell(row=2, column=column)
+        assert cell.value == name and cell.data_type == "s" and cell.quotePrefix
+    countries = {row[2] for row in book["Balance"].iter_rows(min_row=2, values_only=True)}
+    assert countries == {"=SUM(A1:A9)", "#N/A"}
+    assert book["External"].cell(row=2, column=2).value == names["source"]
+    assert check_results(case, path) == []
+
+
+def test_a_failed_write_keeps_the_previous_file_and_leaves_nothing_behind(
+    solved_tiny, tmp_path, monkeypatch
+):
+    case, outcome, _ = solved_tiny
+    target = tmp_path / "results.xlsx"
+    target.write_bytes(b"previous results")
+
+    def fail_halfway(path: Path, *_args: object) -> None:
+        path.write_bytes(b"PK half a workbook")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(workbook, "_write_workbook", fail_halfway)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_results(target, case, outcome)
+    assert target.read_bytes() == b"previous results"
+    with pytest.raises(RuntimeError):
+        write_results(tmp_path / "new.xlsx", case, outcome)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.xlsx"]
+
+
+def test_results_path_equal_to_the_input_is_refused(tmp_path):
+    source = tmp_path / "case.xlsx"
+    write_raw(read_raw(EXAMPLE), source)
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    case, _ = read_case(source)
+    outcome = solve_case(case, time_limit=1e-6)  # any outcome: the path check comes first
+    for spelling in (source, tmp_path / "sub" / ".." / "case.xlsx"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        with pytest.raises(PlannerError, match="is the input itself"):
+            write_results(spelling, case, outcome)
+        with pytest.raises(PlannerError, match="is the input itself"):
+            write_results(tmp_path / "r.xlsx", case, outcome, json_path=spelling)
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_json_summary_has_every_metric_with_numbers_as_numbers(solved_example, tmp_path):
+    case, outcome, _ = solved_example
+    path = tmp_path / "summary.json"
+    figures = write_results(tmp_path / "r.xlsx", case, outcome, json_path=path)
+    data = json.loads(path.read_text())
+    assert list(data) == [metric for metric, *_ in layout.SUMMARY_METRICS]
+    assert data["status"] == "optimal"
+    assert isinstance(data["objective"], float) and data["objective"] == figures["objective"]
+    assert isinstance(data["scenarios"], int) and isinstance(data["start_year"], int)
+    assert data["cvar"] is None
+    write_summary_json(path, {"value": float("nan")})
+    assert json.loads(path.read_text()) == {"value": None}
+
+
+def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(
+    solved_example, tmp_path, monkeypatch
+):
+    """With the sheet limit lowered to 50 rows, the example's 180 Balance rows take 4 sheets
+    (50 + 50 + 50 + 30), and the checker reads them back as one table."""
+    case, outcome, _ = solved_example
+    monkeypatch.setattr(layout, "MAX_DATA_ROWS", 50)
+    path = tmp_path / "split.xlsx"
+    write_results(path, case, outcome)
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert [n for n in names if n.startswith("Balance")] == [
+        "Balance",
+        "Balance 2",
+        "Balance 3",
+        "Balance 4",
+    ]
+    assert len(sheet_rows(path, "Balance 4")) == len(outcome.plan.flows) - 150
+    assert check_results(case, path) == []
+
+
+def test_an_infeasible_outcome_is_written_with_its_diagnosis(tmp_path):
+    """Demand 10 t/yr must be covered fully (coverage 1) but CN sells 6 t/yr and nothing else
+    supplies A: 4 t short in each of the two years."""
+    folder = write_case(
+        tmp_path / "short",
+        TINY,
+        Minerals="mineral,price,shortage_penalty,coverage\nM,1000,5000,1",
+        Sites="site,country,mineral",
+        Stockpiles="country,mineral,capacity",
+    )
+    case, _ = read_case(folder)
+    outcome = solve_case(case)
+    assert outcome.status == "infeasible"
+    path = tmp_path / "results.xlsx"
+    write_results(path, case, outcome)
+    assert summary(path)["status"] == "infeasible"
+    diagnosis = sheet_rows(path, "Diagnosis")
+    assert [(r["constraint"], r["year"], r["unit"]) for r in diagnosis] == [
+        ("coverage", 2026, "t"),
+        ("coverage", 2027, "t"),
+    ]
+    assert [r["shortfall"] for r in diagnosis] == pytest.approx([4, 4])
+    assert sheet_rows(path, "Balance") == []
+    with pytest.raises(PlannerError, match="no plan to check"):
+        check_results(case, path)
