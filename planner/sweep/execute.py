@@ -127,8 +127,13 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["planner.solve", "planner.sweep.job"])
+    context.set_forkserver_preload(PRELOAD)
     return context
+
+
+# What every worker imports: the solve path, and scipy.stats, which Pyomo's standard-form
+# compiler imports on its first use (seconds, far more than a small solve).
+PRELOAD = ["planner.sweep.job", "planner.solve", "scipy.stats"]
 
 
 def _any_suspect(in_flight: dict[Future, Run], attempts: dict[int, int]) -> bool:

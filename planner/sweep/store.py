@@ -65,6 +65,8 @@ def open_folder(folder: Path, manifest: dict[str, Any], *, resume: bool) -> dict
                 f"cannot resume {folder}: it was made by a different sweep "
                 f"({', '.join(_describe(key) for key in different)} differ)"
             )
+        for leftover in (folder / RUNS).glob(".run-*.tmp"):  # a write cut short by a kill
+            leftover.unlink(missing_ok=True)
         return dict(_recorded_runs(folder, manifest["runs"]))
     if resume and folder.exists() and any(folder.iterdir()):
         raise StoreError(f"cannot resume {folder}: it has no {MANIFEST}, so it is not a sweep")

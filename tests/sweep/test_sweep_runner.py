@@ -1,22 +1,5 @@
-"""Whole sweeps of the tiny case, whose optimum is known by hand for every swept value.
-
-The tiny case (tests/sweep/tiny): one mineral Ga at price P = 100 USD/t, shortage penalty
-u = 1000 USD/t, one country A with demand 10 t in 2031 only, one source China (20 t/yr at the
-market price), a stockpile of capacity 100, no discounting, no terminal value; two scenarios,
-calm and cut (probability q = 0.5 each); in cut, China sells nothing in 2031. A refinery site
-(fixed capex 1e6) and a CfD offer (1 t/yr at strike 5000) are too dear to be chosen unless a
-coverage requirement forces them.
-
-Buying p ≤ 10 t into the stockpile in 2030 (at P) covers p t of 2031's demand in both scenarios:
-in calm it replaces a purchase at the same price, so calm costs 10·P whatever p is; in cut the
-rest is short, so cut costs P·p + u·(10 − p). With a budget B, P·p ≤ B. Hence the optimum buys
-p = min(10, B/P) and its expected cost is
-
-    (1 − q)·10·P + q·(P·p + u·(10 − p)).
-
-With P = 100, q = 0.5: 5500 − 450·min(10, B/100). Worst-scenario coverage is p/10 (in cut);
-expected shortage is q·(10 − p) t; first-stage spending is P·p.
-"""
+"""Whole sweeps of the tiny case (sweep_cases.py), each optimum checked against the hand-derived
+formula there."""
 
 from __future__ import annotations
 
@@ -27,17 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from planner.io import RawSheet, read_raw, write_raw
 from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import StoreError, read_runs
-
-TINY = Path(__file__).parent / "tiny"
-
-
-def expected_cost(budget: float | None, q: float = 0.5, price: float = 100.0) -> float:
-    """The hand-derived optimum of the module docstring."""
-    bought = 10.0 if budget is None else min(10.0, budget / price)
-    return (1 - q) * 10 * price + q * (price * bought + 1000 * (10 - bought))
+from tests.sweep.sweep_cases import TINY, expected_cost
 
 
 def _sweep(folder: Path, *texts: str, **options):
@@ -216,3 +193,17 @@ def test_process_pool_and_dask_give_the_same_results(tmp_path: Path) -> None:
     serial = _figures(tmp_path / "serial")
     assert _figures(tmp_path / "pool") == serial
     assert _figures(tmp_path / "dask") == serial
+
+
+def test_a_workbook_sweeps_sheet_defines_the_sweep(tmp_path: Path) -> None:
+    raw = read_raw(TINY)
+    raw.sheets["Sweeps"] = RawSheet("Sweeps", ["parameter", "values"])
+    raw.sheet("Sweeps").append({"parameter": "Settings.budget", "values": "0,500"})
+    raw.sheet("Sweeps").append({"parameter": "Minerals.price", "values": "x0.5,x2"})
+    write_raw(raw, tmp_path / "case.xlsx")
+    result = run_sweep(tmp_path / "case.xlsx", tmp_path / "out", mode="oat", workers=1)
+    assert result.statuses == {"optimal": 5}  # the Sweeps sheet itself is not part of the case
+    assert [r["expected_cost"] for r in read_runs(tmp_path / "out")] == pytest.approx(
+        [1000, 5500, 3250, 500, 2000]
+    )
+    assert not result.warnings

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,8 +11,7 @@ from planner.io.raw import RawWorkbook
 from planner.sweep.definition import DefinitionError, parse_definition
 from planner.sweep.expand import Run
 from planner.sweep.target import apply, resolve
-
-TINY = Path(__file__).parent / "tiny"
+from tests.sweep.sweep_cases import TINY
 
 
 @pytest.fixture(scope="module")
