@@ -376,9 +376,13 @@ def sweep(
     if mode != "sample" and samples is not None:
         raise click.UsageError("--samples applies to --mode sample only")
     if input_path is None:
-        input_path = _bundled_case()
+        from planner.results.console import bundled_input
+
+        input_path = bundled_input()
+        click.echo(f"No INPUT given: sweeping the bundled case {input_path.name}.")
     if out is None:
-        out = Path(f"{input_path.stem}-sweep")
+        workbook = input_path.suffix.lower() in (".xlsx", ".xlsm")
+        out = Path(f"{input_path.stem if workbook else input_path.name}-sweep")
     bar = ProgressBar()
     try:
         result = run_sweep(
@@ -413,10 +417,3 @@ def sweep(
         )
     charts = ", ".join(str(path) for path in result.charts)
     click.echo(f"Results: {result.workbook}" + (f"; charts: {charts}" if charts else ""))
-
-
-def _bundled_case() -> Path:
-    """The case `planner solve` and `planner sweep` use when no INPUT is given."""
-    from importlib.resources import files
-
-    return Path(str(files("planner.inputs") / "alliance-2026"))
