@@ -1,0 +1,447 @@
+"""The Project-Vault sizing study: how much security each billion of first-stage budget buys.
+
+    python examples/project_vault/run.py [--input CASE] [--workers N] [--resume]
+
+Sweeps `Settings.budget` from $0 to $20 billion in $1 billion steps on the bundled case (the
+same sweep as `planner sweep --vary Settings.budget=0:20e9:21`), then writes, beside this file:
+
+- `frontier.png`: expected cost, expected shortage and worst-scenario coverage against budget;
+- `split.png`: how each budget is spent, by mineral and instrument (stockpiles, refineries), and
+  the CfD contracts the plan signs at that budget;
+- `marginal.png`: the value of each further billion (reduction in expected cost);
+- `README.md`: the study, its charts, a table per budget and what $12 billion buys, every number
+  taken from the sweep (nothing in it is typed by hand).
+
+The sweep's own folder (`sweep/`, one file per run, resumable) is kept out of version control.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from planner.results.console import bundled_input
+from planner.results.workbook import write_atomically
+from planner.sweep.definition import parse_definition
+from planner.sweep.report import OK_STATUSES
+from planner.sweep.runner import ProgressBar, run_sweep
+from planner.sweep.store import read_manifest, read_runs
+
+HERE = Path(__file__).resolve().parent
+BUDGET = "Settings.budget"
+DEFINITION = f"{BUDGET}=0:20e9:21"
+VAULT = 12e9  # Project Vault's financing envelope
+BILLION = 1e9
+# A tighter gap than the default, so that differences between neighbouring budgets (the value of
+# a further billion) are not lost in the solver's tolerance.
+MIP_GAP = 1e-6
+_COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One budget of the sweep and what the plan at that budget does."""
+
+    budget: float
+    record: dict
+
+    @property
+    def solved(self) -> bool:
+        return self.record["status"] in OK_STATUSES
+
+    def __getitem__(self, key: str) -> float:
+        value = self.record.get(key)
+        return math.nan if value is None else float(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--input", type=Path, help="case to study (default: the bundled case)")
+    parser.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    parser.add_argument("--resume", action="store_true", help="finish an interrupted study")
+    args = parser.parse_args(argv)
+    case = args.input or bundled_input()
+    folder = HERE / "sweep"
+    bar = ProgressBar()
+    try:
+        run_sweep(
+            case,
+            folder,
+            definitions=[parse_definition(DEFINITION, "run.py")],
+            workers=args.workers,
+            resume=args.resume,
+            mip_gap=MIP_GAP,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    manifest = read_manifest(folder)
+    points = sorted(
+        (Point(r["values"][BUDGET], r) for r in read_runs(folder)), key=lambda p: p.budget
+    )
+    minerals = manifest["minerals"]
+    frontier(HERE / "frontier.png", points)
+    split(HERE / "split.png", points, minerals)
+    marginal(HERE / "marginal.png", points)
+    text = readme(points, minerals, case_name(case))
+    write_atomically(HERE / "README.md", lambda path: path.write_text(text, encoding="utf-8"))
+    print(f"Wrote {HERE / 'README.md'} and its charts from {len(points)} runs.")
+    return 0
+
+
+def case_name(case: Path) -> str:
+    return case.stem if case.suffix.lower() == ".xlsx" else case.name
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def marginal_values(points: Sequence[Point]) -> list[tuple[Point, Point, float]]:
+    """(from, to, reduction in expected cost per extra $1B) for neighbouring solved budgets."""
+    steps = []
+    for before, after in itertools.pairwise(points):
+        if before.solved and after.solved:
+            per_billion = (before["expected_cost"] - after["expected_cost"]) / (
+                (after.budget - before.budget) / BILLION
+            )
+            steps.append((before, after, per_billion))
+    return steps
+
+
+def _bn(value: float, _position: object = None) -> str:
+    return f"{value / BILLION:,.4g}"
+
+
+def _mark_vault(axes: Axes, label: bool = False) -> None:
+    axes.axvline(VAULT / BILLION, color="black", linestyle="--", linewidth=0.8)
+    if label:
+        axes.annotate(
+            "Project Vault\n$12bn",
+            (VAULT / BILLION, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -4),
+            textcoords="offset points",
+            va="top",
+            fontsize=8,
+        )
+
+
+def frontier(path: Path, points: Sequence[Point]) -> None:
+    """Expected cost, expected shortage and worst-scenario coverage against budget."""
+    solved = [p for p in points if p.solved]
+    xs = [p.budget / BILLION for p in solved]
+    figure = Figure(figsize=(8, 8))
+    cost, shortage, coverage = figure.subplots(3, 1, sharex=True)
+    cost.plot(xs, [p["expected_cost"] for p in solved], marker="o", color=_COLOURS[0])
+    cost.yaxis.set_major_formatter(FuncFormatter(_bn))
+    cost.set_ylabel("expected cost\n(USD bn, discounted)")
+    shortage.plot(xs, [p["shortage_t"] for p in solved], marker="o", color=_COLOURS[3])
+    shortage.set_ylabel("expected shortage\n(t over the horizon)")
+    coverage.plot(xs, [p["coverage_worst"] for p in solved], marker="o", color=_COLOURS[2])
+    coverage.yaxis.set_major_formatter(PercentFormatter(1.0))
+    coverage.set_ylabel("worst-scenario\ncoverage")
+    coverage.set_xlabel("first-stage budget (USD bn)")
+    for axes in (cost, shortage, coverage):
+        for point in points:
+            if not point.solved:
+                axes.axvspan(
+                    point.budget / BILLION - 0.5, point.budget / BILLION + 0.5, color="0.85"
+                )
+        _mark_vault(axes, label=axes is cost)
+        axes.grid(alpha=0.3)
+    if any(not p.solved for p in points):
+        coverage.set_xlabel("first-stage budget (USD bn); grey: no plan meets the coverage rules")
+    cost.set_title("The Project-Vault frontier: what each budget achieves")
+    _save(figure, path)
+
+
+def split(path: Path, points: Sequence[Point], minerals: Sequence[str]) -> None:
+    """Budget spent by mineral and instrument, and CfD payments, per budget."""
+    solved = [p for p in points if p.solved]
+    xs = [p.budget / BILLION for p in solved]
+    figure = Figure(figsize=(10.5, 7.5))
+    spend, cfd = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    bottom = [0.0] * len(solved)
+    for i, mineral in enumerate(minerals):
+        colour = _COLOURS[i % len(_COLOURS)]
+        for key, hatch in (("spend_stockpile", ""), ("spend_capex", "//")):
+            heights = [p[f"{key}[{mineral}]"] for p in solved]
+            spend.bar(
+                xs,
+                heights,
+                bottom=bottom,
+                width=0.8,
+                color=colour,
+                hatch=hatch,
+                edgecolor="white",
+                linewidth=0.5,
+            )
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    top = 1.1 * max(bottom, default=1.0)
+    spend.set_ylim(0, top)
+    within = [(x, p.budget) for x, p in zip(xs, solved, strict=True) if p.budget <= top]
+    if within:
+        spend.scatter(*zip(*within, strict=True), marker="_", s=250, color="black", zorder=3)
+    spend.yaxis.set_major_formatter(FuncFormatter(_bn))
+    spend.set_ylabel("first-stage spending\n(USD bn, base prices)")
+    handles = [Patch(color=_COLOURS[i % len(_COLOURS)], label=m) for i, m in enumerate(minerals)]
+    handles += [
+        Patch(facecolor="0.6", label="stockpile purchases"),
+        Patch(facecolor="0.6", hatch="//", edgecolor="white", label="refinery capex"),
+        Line2D([], [], color="black", marker="_", linestyle="", markersize=12, label="budget"),
+    ]
+    spend.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    width = 0.8 / max(len(minerals), 1)
+    for i, mineral in enumerate(minerals):
+        offsets = [x - 0.4 + width * (i + 0.5) for x in xs]
+        cfd.bar(
+            offsets,
+            [p[f"cfd_payment[{mineral}]"] for p in solved],
+            width=width,
+            color=_COLOURS[i % len(_COLOURS)],
+            hatch="..",
+            edgecolor="white",
+            linewidth=0.5,
+        )
+    cfd.axhline(0, color="black", linewidth=0.6)
+    cfd.yaxis.set_major_formatter(FuncFormatter(_bn))
+    cfd.set_ylabel("CfD: expected\ngovernment payment\n(USD bn, discounted)")
+    cfd.set_xlabel("first-stage budget (USD bn)")
+    for axes in (spend, cfd):
+        _mark_vault(axes)
+        axes.grid(alpha=0.3, axis="y")
+    spend.set_title("How each budget is used, by mineral and instrument")
+    _save(figure, path)
+
+
+def marginal(path: Path, points: Sequence[Point]) -> None:
+    """The reduction in expected cost bought by each further billion."""
+    steps = marginal_values(points)
+    figure = Figure(figsize=(9, 4.5))
+    axes = figure.subplots()
+    xs = [after.budget / BILLION for _, after, _ in steps]
+    values = [value for *_, value in steps]
+    colours = [
+        _COLOURS[1] if after.budget == VAULT + BILLION else _COLOURS[0] for _, after, _ in steps
+    ]
+    axes.bar(xs, values, color=colours, width=0.8)
+    scale, unit = (1e9, "USD bn") if max(map(abs, values), default=0) >= 1e9 else (1e6, "USD m")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _=None: f"{v / scale:,.4g}"))
+    axes.set_ylabel(f"reduction in expected cost\nper extra $1bn ({unit})")
+    axes.set_xlabel("budget reached with the extra billion (USD bn)")
+    axes.axhline(0, color="black", linewidth=0.6)
+    axes.grid(alpha=0.3, axis="y")
+    axes.set_title("The value of each further billion (orange: the 13th, beyond Project Vault)")
+    _save(figure, path)
+
+
+def _save(figure: Figure, path: Path) -> None:
+    figure.tight_layout()
+    write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
+
+
+# --- README -------------------------------------------------------------------------------------
+
+
+def usd(value: float) -> str:
+    """Money as people read it: $12.3bn, $450m, $75k."""
+    if math.isnan(value):
+        return "n/a"
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    for scale, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if value >= scale:
+            return (
+                f"{sign}${value / scale:,.3g}{suffix}"
+                if value < 100 * scale
+                else (f"{sign}${value / scale:,.0f}{suffix}")
+            )
+    return f"{sign}${value:,.0f}"
+
+
+def tonnes(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:,.0f} t" if value >= 10 else f"{value:,.2g} t"
+
+
+def share(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
+
+
+def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
+    """The study's README, every figure taken from the sweep's runs."""
+    solved = [p for p in points if p.solved]
+    unsolved = [p for p in points if not p.solved]
+    steps = {after.budget: value for _, after, value in marginal_values(points)}
+    vault = next((p for p in points if p.budget == VAULT), None)
+    lines = [
+        "# Project Vault: how much security does each billion buy?",
+        "",
+        "<!-- Generated by `python examples/project_vault/run.py`: edit run.py, not this file. -->",
+        "",
+        f"This study solves the bundled case `{case}` once for every first-stage budget from $0 to "
+        "$20 billion in $1 billion steps. The budget caps what the alliance spends up front, at "
+        "base prices and undiscounted: refinery capex and strategic stockpile purchases "
+        "(constraint 11 of [the model](../../docs/model.md)). CfD offers are not paid from it: "
+        "their cost is carried by the plan's expected cost like any other. For every budget the "
+        "plan is re-optimised from scratch, so each point is the best the alliance can do with "
+        "that much money.",
+        "",
+        "Reproduce it (all cores; about one solve per budget):",
+        "",
+        "```bash",
+        "python examples/project_vault/run.py",
+        "# the same runs from the command line:",
+        f"planner sweep --vary {DEFINITION} --mip-gap {MIP_GAP:g}",
+        "```",
+        "",
+    ]
+    if vault is not None and vault.solved:
+        lines += _vault_section(vault, points, solved, minerals, steps)
+    elif vault is not None:
+        lines += [
+            "## What $12 billion buys",
+            "",
+            f"Nothing feasible: at $12bn the case has no plan ({vault.record['message']}).",
+            "",
+        ]
+    lines += [
+        "## The frontier",
+        "",
+        "![Expected cost, expected shortage and worst-scenario coverage against budget]"
+        "(frontier.png)",
+        "",
+        "Expected cost is the objective's expected discounted cost of supplying the alliance "
+        "(refining, contracts, purchases, holding, shipping and the penalty on unmet demand). "
+        "Expected shortage is the probability-weighted unmet demand over the horizon, all "
+        "minerals together. Worst-scenario coverage is the lowest share of demand met by any "
+        "country, in any year, in any scenario.",
+        "",
+    ]
+    if unsolved:
+        lines += [
+            "No plan meets the coverage rules with "
+            + "; ".join(_no_plan(p) for p in unsolved)
+            + ".",
+            "",
+        ]
+    lines += [
+        "## How each budget is used",
+        "",
+        "![Spending by mineral and instrument, and CfD payments, per budget](split.png)",
+        "",
+        "## The value of each further billion",
+        "",
+        "![Reduction in expected cost per extra $1bn](marginal.png)",
+        "",
+        "## Every budget",
+        "",
+        "| budget | expected cost | value of the last $1bn | expected shortage | worst-scenario "
+        "coverage | stockpiles | refineries | CfD offers accepted |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for point in points:
+        if not point.solved:
+            lines.append(f"| {usd(point.budget)} | no plan | | | | | | |")
+            continue
+        value = steps.get(point.budget)
+        lines.append(
+            f"| {usd(point.budget)} | {usd(point['expected_cost'])} | "
+            f"{usd(value) if value is not None else ''} | {tonnes(point['shortage_t'])} | "
+            f"{share(point['coverage_worst'])} | {usd(point['spend_stockpile'])} | "
+            f"{usd(point['spend_capex'])} | {int(point['offers_accepted'])} |"
+        )
+    lines += [
+        "",
+        "Spending columns are at base prices, undiscounted (what the budget counts); expected "
+        "cost is discounted. Every run's full record (cost components, spending, stockpiles and "
+        "capacity by mineral, the offers accepted) is in `sweep/sweep.xlsx` after running the "
+        "study.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _no_plan(point: Point) -> str:
+    """Why a budget has no plan, from the elastic re-solve when it names the budget."""
+    short = point["budget_shortfall"]
+    if not math.isnan(short) and short > 0:
+        return f"{usd(point.budget)} (it falls {usd(short)} short)"
+    return f"{usd(point.budget)} ({point.record.get('message') or point.record['status']})"
+
+
+def _change(before: float, after: float, text: Callable[[float], str]) -> str:
+    """'falls from a to b', 'rises from a to b' or 'stays at a'."""
+    if text(before) == text(after):
+        return f"stays at {text(after)}"
+    return f"{'falls' if after < before else 'rises'} from {text(before)} to {text(after)}"
+
+
+def _vault_section(
+    vault: Point,
+    points: Sequence[Point],
+    solved: Sequence[Point],
+    minerals: Sequence[str],
+    steps: dict[float, float],
+) -> list[str]:
+    first = solved[0]
+    most = solved[-1]
+    spent = vault["spend_total"]
+    lines = [
+        "## What $12 billion buys",
+        "",
+        f"With Project Vault's $12bn the plan spends {usd(spent)} "
+        f"({usd(vault['spend_stockpile'])} on stockpiles, {usd(vault['spend_capex'])} on "
+        f"refineries)"
+        + (f" and leaves {usd(VAULT - spent)} unspent" if spent < VAULT - 1e6 else "")
+        + ". "
+        f"Its expected cost is {usd(vault['expected_cost'])}, "
+        f"{usd(first['expected_cost'] - vault['expected_cost'])} less than with "
+        f"{usd(first.budget)}"
+        + (" (the smallest budget with a plan)" if first.budget > 0 else "")
+        + f", and {usd(vault['expected_cost'] - most['expected_cost'])} more than with "
+        f"{usd(most.budget)}. "
+        f"Expected shortage {_change(first['shortage_t'], vault['shortage_t'], tonnes)}, and in "
+        f"the worst scenario every country still gets at least "
+        f"{share(vault['coverage_worst'])} of its demand of every mineral.",
+        "",
+    ]
+    after = steps.get(VAULT + BILLION)
+    if after is not None:
+        lines += [
+            f"A 13th billion would lower the expected cost by a further {usd(after)}"
+            + (f"; the 12th lowered it by {usd(steps[VAULT])}" if VAULT in steps else "")
+            + ".",
+            "",
+        ]
+    lines += [
+        "| mineral | stockpile bought | stockpile spend | refinery capacity built | refinery "
+        "capex | CfD volume | worst-scenario coverage | expected shortage |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for mineral in minerals:
+        lines.append(
+            f"| {mineral} | {tonnes(vault[f'stockpile_t[{mineral}]'])} | "
+            f"{usd(vault[f'spend_stockpile[{mineral}]'])} | "
+            f"{vault[f'capacity_tpa[{mineral}]']:,.0f} t/yr | "
+            f"{usd(vault[f'spend_capex[{mineral}]'])} | {vault[f'cfd_tpa[{mineral}]']:,.0f} t/yr | "
+            f"{share(vault[f'coverage_worst[{mineral}]'])} | "
+            f"{tonnes(vault[f'shortage_t[{mineral}]'])} |"
+        )
+    offers = vault.record.get("offers") or "none"
+    lines += ["", f"CfD offers accepted at $12bn: {offers}.", ""]
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
