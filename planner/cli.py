@@ -350,6 +350,7 @@ def sweep(
     PNG charts. Runs without a plan (infeasible, invalid values) are recorded with the reason.
     Exit codes: 0 the sweep ran, 1 input or definition errors, 2 usage errors, 130 interrupted.
     """
+    from planner.errors import format_issues
     from planner.sweep.definition import collect, definitions_from_yaml, parse_definition
     from planner.sweep.runner import ProgressBar, run_sweep
 
@@ -399,13 +400,10 @@ def sweep(
             mip_gap=mip_gap,
             max_runs=max_runs,
             progress=bar,
+            warn=lambda warnings: click.echo(format_issues(warnings), err=True),
         )
     finally:
         bar.close()
-    if result.warnings:
-        from planner.errors import format_issues
-
-        click.echo(format_issues(result.warnings), err=True)
     statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.statuses.items()))
     click.echo(
         f"Sweep of {result.runs} runs ({mode}) on {input_path}: {result.ran} solved now, "

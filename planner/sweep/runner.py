@@ -59,7 +59,6 @@ class SweepResult:
     recorded: int  # runs recorded in the folder, this call's and earlier ones
     ran: int  # runs solved by this call
     statuses: Counter[str] = field(default_factory=Counter)
-    warnings: list[InputIssue] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -72,7 +71,7 @@ Progress = Callable[[Record, int, int], None]
 
 
 class ProgressBar:
-    """A tqdm bar of runs recorded, with the count of runs that found no plan and time left.
+    """A tqdm bar of runs recorded, with the runs that found no plan and the time left.
 
     Pass it as `run_sweep(progress=...)`; close it afterwards. It stays silent when stderr is not
     a terminal (a log file gets the final summary only).
@@ -80,7 +79,7 @@ class ProgressBar:
 
     def __init__(self) -> None:
         self._bar: Any = None
-        self._unsolved = 0
+        self._without_plan: Counter[str] = Counter()
 
     def __call__(self, total: int, done: int) -> Progress:
         from tqdm import tqdm
@@ -89,8 +88,9 @@ class ProgressBar:
 
         def update(record: Record, _done: int, _total: int) -> None:
             if record["status"] not in OK_STATUSES:
-                self._unsolved += 1
-                self._bar.set_postfix_str(f"no plan: {self._unsolved}", refresh=False)
+                status = "infeasible" if record["status"] == "infeasible" else "failed"
+                self._without_plan[status] += 1
+                self._bar.set_postfix(self._without_plan, refresh=False)
             self._bar.update(1)
 
         return update
@@ -115,11 +115,13 @@ def run_sweep(
     mip_gap: float | None = None,
     max_runs: int | None = None,
     progress: Callable[[int, int], Progress] | None = None,
+    warn: Callable[[list[InputIssue]], None] | None = None,
 ) -> SweepResult:
     """Run the sweep of `definitions` (or of the input's Sweeps sheet) over the input's case.
 
-    `progress(total, already_recorded)` may return a callback that sees each recorded run.
-    `max_runs` stops after that many new runs (the rest stays for --resume).
+    `progress(total, already_recorded)` may return a callback that sees each recorded run;
+    `warn` sees the base case's warnings before any run starts. `max_runs` stops after that many
+    new runs (the rest stays for --resume).
     """
     started = time.perf_counter()
     input_path = Path(input_path)
@@ -129,6 +131,8 @@ def run_sweep(
         definitions = _sheet_definitions(raw)
     raw = _without_sweeps_sheet(raw)
     case, warnings = case_from_raw(raw)  # InputError (exit 1) when the base case is not valid
+    if warn is not None and warnings:
+        warn(warnings)
     targets = resolve(raw, definitions)
     runs = expand(definitions, mode, samples=samples, seed=seed, whole=[t.whole for t in targets])
     manifest = {
@@ -181,13 +185,12 @@ def run_sweep(
             f"interrupted: {done} of {len(runs)} runs are recorded in {folder}; "
             "run the same command with --resume to finish the others"
         ) from None
-    return report(folder, warnings=warnings, ran=ran, started=started)
+    return report(folder, ran=ran, started=started)
 
 
 def report(
     folder: Path,
     *,
-    warnings: list[InputIssue] | None = None,
     ran: int = 0,
     started: float | None = None,
 ) -> SweepResult:
@@ -207,7 +210,6 @@ def report(
         recorded=len(records),
         ran=ran,
         statuses=Counter(record["status"] for record in records),
-        warnings=warnings or [],
         seconds=time.perf_counter() - started if started is not None else 0.0,
     )
 
