@@ -333,8 +333,10 @@ def sweep(
     A definition names an input number as Sheet.column, optionally one row in brackets, then
     its values: a list (a,b,c), an inclusive range (start:stop:count), or multipliers of the
     workbook's value (x0.8,x1.2). Rows of keyed sheets are named by their key values in order or
-    as column=value pairs. Varying a scenario's probability rescales the others so they still
-    sum to 1; varying Minerals.price moves that mineral's Prices rows by the same factor.
+    as column=value pairs ([row=5] names a spreadsheet row). Varying a scenario's probability
+    rescales the others so they still sum to 1; varying Minerals.price moves that mineral's
+    Prices rows by the same factor. Definitions come from --vary, from a YAML file (a 'vary:'
+    list) or from a Sweeps sheet in the input (columns parameter and values, one per row).
 
     \b
     Examples:
@@ -356,6 +358,8 @@ def sweep(
 
     if varies and definitions_file is not None:
         raise click.UsageError("give --vary or --definitions, not both")
+    if workers is not None and dask_address is not None:
+        raise click.UsageError("--workers sets local processes; with --dask the cluster runs it")
     options: dict[str, object] = {}
     definitions = None
     if definitions_file is not None:
