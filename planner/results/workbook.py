@@ -121,9 +121,15 @@ def _write_workbook(path: Path, summary: Summary, tables: dict[str, pd.DataFrame
     book.save(path)
 
 
-def _new_sheet(book: openpyxl.Workbook, sheet: layout.SheetLayout, part: int) -> object:
-    """A worksheet with column widths, the header row in bold and frozen panes below it."""
+def _new_sheet(book: openpyxl.Workbook, sheet: layout.SheetLayout, part: int, rows: int) -> object:
+    """A worksheet with column widths, the header row in bold and frozen panes below it.
+
+    `rows` (data rows to come) sets the sheet's dimension element, which a streamed sheet
+    otherwise lacks: readers then know the size without parsing the whole sheet first.
+    """
     worksheet = book.create_sheet(layout.continuation_name(sheet.name, part))
+    last_cell = f"{get_column_letter(len(sheet.columns))}{rows + 1}"
+    worksheet.calculate_dimension = lambda: f"A1:{last_cell}"  # type: ignore[attr-defined]
     for index, column in enumerate(sheet.columns, start=1):
         dimension = worksheet.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
         dimension.width = column.display_width
@@ -139,7 +145,7 @@ def _new_sheet(book: openpyxl.Workbook, sheet: layout.SheetLayout, part: int) ->
 
 
 def _write_summary(book: openpyxl.Workbook, summary: Summary) -> None:
-    worksheet = _new_sheet(book, layout.SUMMARY, 1)
+    worksheet = _new_sheet(book, layout.SUMMARY, 1, len(layout.SUMMARY_METRICS))
     for metric, unit, number_format, meaning in layout.SUMMARY_METRICS:
         value = summary.get(metric)
         if isinstance(value, str) or value is None:
@@ -156,15 +162,10 @@ def _write_table(book: openpyxl.Workbook, sheet: layout.SheetLayout, table: pd.D
     """Stream `table` into one worksheet, or several when it exceeds the sheet row limit."""
     columns = [_column_values(table[column.name], column) for column in sheet.columns]
     count = len(table)
-    part = 1
-    worksheet = _new_sheet(book, sheet, part)
-    writers = _cell_writers(worksheet, sheet)
-    for start in range(0, max(count, 1), layout.MAX_DATA_ROWS):
-        if start:
-            part += 1
-            worksheet = _new_sheet(book, sheet, part)
-            writers = _cell_writers(worksheet, sheet)
+    for part, start in enumerate(range(0, max(count, 1), layout.MAX_DATA_ROWS), start=1):
         stop = min(start + layout.MAX_DATA_ROWS, count)
+        worksheet = _new_sheet(book, sheet, part, stop - start)
+        writers = _cell_writers(worksheet, sheet)
         for values in zip(*(column[start:stop] for column in columns), strict=True):
             worksheet.append(  # type: ignore[attr-defined]
                 [write(value) for write, value in zip(writers, values, strict=True)]
