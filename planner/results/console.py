@@ -61,7 +61,6 @@ def solve_command(
     verbose: bool,
 ) -> int:
     """Run `planner solve`; return its exit code (PlannerError for input and file problems)."""
-    from planner.solve import solve_case
     from planner.validate import read_case
 
     if input_path is None:
@@ -78,6 +77,8 @@ def solve_command(
     if warnings:
         click.echo(format_issues(warnings), err=True)
     click.echo(f"Read     {input_path}: {_describe(case)} ({read_seconds:.2f} s)")
+
+    from planner.solve import solve_case  # after reading: input errors are reported at once
 
     with StatusLine(enabled=not verbose and sys.stderr.isatty()) as status:
         outcome = solve_case(
