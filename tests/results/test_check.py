@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from results_cases import EXAMPLE, write_random_case
+from results_cases import write_random_case
 
 from planner.results.check import (
     BUDGET,
@@ -34,26 +34,14 @@ from planner.solve import solve_case
 from planner.validate import read_case
 
 # Enough seeds to meet every feature of the generator (asserted below), few enough for seconds.
-SEEDS = range(12)
+SEEDS = range(6)
 
 
 def test_the_solved_example_checks(solved_example):
+    """The bundled example (the default case until a real-data case is bundled; that one is
+    solved and checked by the command-line tests)."""
     case, _, path = solved_example
     assert check_results(case, path) == []
-
-
-def test_the_bundled_cases_check(tmp_path):
-    """Every case shipped in inputs/ solves to a plan that checks."""
-    folder = EXAMPLE.parent
-    bundled = [p for p in folder.iterdir() if p.suffix == ".xlsx" or (p / "Settings.csv").exists()]
-    assert EXAMPLE in bundled
-    for path in bundled:
-        case, _ = read_case(path)
-        outcome = solve_case(case, coverage_duals=False)
-        assert outcome.status in ("optimal", "time_limit_feasible"), path
-        results = tmp_path / f"{path.stem}-results.xlsx"
-        write_results(results, case, outcome)
-        assert check_results(case, results) == [], path
 
 
 def test_random_cases_check(tmp_path):

@@ -13,7 +13,7 @@ from results_cases import EXAMPLE, TINY, write_case
 
 from planner.errors import PlannerError
 from planner.io import read_raw, write_raw
-from planner.outcome import COST_COMPONENTS
+from planner.outcome import COST_COMPONENTS, Outcome
 from planner.results import layout, workbook
 from planner.results.check import check_results
 from planner.results.workbook import write_results, write_summary_json
@@ -193,7 +193,7 @@ def test_results_path_equal_to_the_input_is_refused(tmp_path):
     write_raw(read_raw(EXAMPLE), source)
     before = hashlib.sha256(source.read_bytes()).hexdigest()
     case, _ = read_case(source)
-    outcome = solve_case(case, time_limit=1e-6)  # any outcome: the path check comes first
+    outcome = Outcome(status="solver_error")  # any outcome: the path check comes first
     for spelling in (source, tmp_path / "sub" / ".." / "case.xlsx"):
         (tmp_path / "sub").mkdir(exist_ok=True)
         with pytest.raises(PlannerError, match="is the input itself"):
@@ -236,30 +236,3 @@ def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(
     ]
     assert len(sheet_rows(path, "Balance 4")) == len(outcome.plan.flows) - 150
     assert check_results(case, path) == []
-
-
-def test_an_infeasible_outcome_is_written_with_its_diagnosis(tmp_path):
-    """Demand 10 t/yr must be covered fully (coverage 1) but CN sells 6 t/yr and nothing else
-    supplies A: 4 t short in each of the two years."""
-    folder = write_case(
-        tmp_path / "short",
-        TINY,
-        Minerals="mineral,price,shortage_penalty,coverage\nM,1000,5000,1",
-        Sites="site,country,mineral",
-        Stockpiles="country,mineral,capacity",
-    )
-    case, _ = read_case(folder)
-    outcome = solve_case(case)
-    assert outcome.status == "infeasible"
-    path = tmp_path / "results.xlsx"
-    write_results(path, case, outcome)
-    assert summary(path)["status"] == "infeasible"
-    diagnosis = sheet_rows(path, "Diagnosis")
-    assert [(r["constraint"], r["year"], r["unit"]) for r in diagnosis] == [
-        ("coverage", 2026, "t"),
-        ("coverage", 2027, "t"),
-    ]
-    assert [r["shortfall"] for r in diagnosis] == pytest.approx([4, 4])
-    assert sheet_rows(path, "Balance") == []
-    with pytest.raises(PlannerError, match="no plan to check"):
-        check_results(case, path)

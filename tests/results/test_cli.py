@@ -1,0 +1,211 @@
+"""`planner solve` and `planner check` run as a user runs them, one test per exit code."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from results_cases import EXAMPLE, TINY, write_case
+
+from planner.io import read_raw, write_raw
+from planner.results.console import StatusLine, bundled_input
+
+PLANNER = [sys.executable, "-m", "planner"]
+
+
+def planner(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command line in `cwd`; the output is text, never a traceback."""
+    done = subprocess.run(
+        [*PLANNER, *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    return done
+
+
+def folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def summary_of(path: Path) -> dict[str, object]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    figures = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    book.close()
+    return figures
+
+
+@pytest.fixture(scope="module")
+def bundled_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess]:
+    """`planner solve --json summary.json` with no INPUT, in an empty folder."""
+    cwd = tmp_path_factory.mktemp("bundled")
+    return cwd, planner("solve", "--json", "summary.json", cwd=cwd)
+
+
+def test_solve_without_input_solves_the_bundled_case(bundled_run):
+    """Exit 0: the default results path, the printed summary and the JSON summary."""
+    cwd, done = bundled_run
+    assert done.returncode == 0, done.stderr
+    bundled = bundled_input()
+    stem = bundled.stem if bundled.suffix == ".xlsx" else bundled.name
+    results = cwd / f"{stem}-results.xlsx"
+    assert results.is_file()
+    out = done.stdout
+    assert f"solving the bundled case {bundled.name}" in out
+    for expected in (
+        "Solved   optimal",
+        "objective",
+        "Expected discounted cost by component",
+        "total (expected cost)",
+        "First-stage spending",
+        "Stockpile",
+        "Results  ",
+    ):
+        assert expected in out, expected
+    for stage in ("read", "build", "hand-off", "solve"):
+        assert f"{stage} " in out
+    figures = json.loads((cwd / "summary.json").read_text())
+    assert figures["status"] == summary_of(results)["status"] == "optimal"
+    assert figures["objective"] == pytest.approx(summary_of(results)["objective"], rel=1e-12)
+
+
+def test_the_bundled_plan_checks(bundled_run):
+    """`planner check` exits 0 on the plan of the bundled case."""
+    cwd, _ = bundled_run
+    bundled = bundled_input()
+    results = next(cwd.glob("*-results.xlsx"))
+    done = planner("check", bundled, results, cwd=cwd)
+    assert done.returncode == 0, done.stdout
+    assert "every constraint holds" in done.stdout
+
+
+def test_invalid_input_exits_1_naming_sheet_row_and_column(tmp_path):
+    case = tmp_path / "case"
+    case.mkdir()
+    for source in EXAMPLE.iterdir():
+        (case / source.name).write_bytes(source.read_bytes())
+    minerals = (case / "Minerals.csv").read_text().replace(",65000,", ",-65000,")
+    (case / "Minerals.csv").write_text(minerals)
+    before = folder_digest(case)
+    done = planner("solve", case, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Minerals!2" in done.stderr and "price" in done.stderr
+    assert not list(tmp_path.glob("*.xlsx"))
+    assert folder_digest(case) == before
+
+
+def test_results_path_equal_to_input_exits_1_and_keeps_the_input(tmp_path):
+    workbook = tmp_path / "case.xlsx"
+    write_raw(read_raw(EXAMPLE), workbook)
+    before = workbook.read_bytes()
+    done = planner("solve", workbook, "-o", "./case.xlsx", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "is the input itself" in done.stderr
+    assert workbook.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args", [["--time-limit", "-1"], ["--threads", "0"], ["--no-such-option"], ["a", "b"]]
+)
+def test_usage_errors_exit_2(args, tmp_path):
+    done = planner("solve", *args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Usage: planner solve" in done.stderr
+
+
+def test_infeasible_case_exits_3_with_its_diagnosis_written(tmp_path):
+    """Demand 10 t/yr must be met in full, but only 6 t/yr can be bought: 4 t short a year."""
+    case = write_case(
+        tmp_path / "short",
+        TINY,
+        Minerals="mineral,price,shortage_penalty,coverage\nM,1000,5000,1",
+        Sites="site,country,mineral",
+        Stockpiles="country,mineral,capacity",
+    )
+    done = planner("solve", case, "-o", "r.xlsx", "--json", "s.json", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "INFEASIBLE" in done.stdout
+    assert "coverage of M in A, 2026, scenario base: 4 t short" in done.stdout
+    results = tmp_path / "r.xlsx"
+    assert summary_of(results)["status"] == "infeasible"
+    assert json.loads((tmp_path / "s.json").read_text())["status"] == "infeasible"
+    book = openpyxl.load_workbook(results, read_only=True)
+    diagnosis = list(book["Diagnosis"].iter_rows(values_only=True))
+    assert list(book["Balance"].iter_rows(min_row=2)) == []  # no plan: headers only
+    book.close()
+    header = diagnosis[0]
+    rows = [dict(zip(header, row, strict=True)) for row in diagnosis[1:]]
+    assert [(r["constraint"], r["country"], r["year"], r["unit"]) for r in rows] == [
+        ("coverage", "A", 2026, "t"),
+        ("coverage", "A", 2027, "t"),
+    ]
+    assert [r["shortfall"] for r in rows] == pytest.approx([4, 4])
+    done = planner("check", case, results, cwd=tmp_path)
+    assert done.returncode == 1 and "holds no plan to check" in done.stderr
+
+
+def test_no_plan_within_the_time_limit_exits_4(tmp_path):
+    """A microsecond is less than HiGHS needs to presolve the example's 32-binary MIP, so the run
+    always stops before any plan exists."""
+    done = planner("solve", EXAMPLE, "-o", "r.xlsx", "--time-limit", "1e-6", cwd=tmp_path)
+    assert done.returncode == 4, done.stdout
+    assert "NO PLAN" in done.stdout
+    assert summary_of(tmp_path / "r.xlsx")["status"] == "time_limit_no_solution"
+
+
+def test_solver_failure_exits_5(tmp_path):
+    """A price of 1e25 USD/t is a valid number but beyond HiGHS's infinity (1e20): the solver
+    refuses the model, and the run reports a solver error instead of a plan."""
+    case = tmp_path / "case"
+    case.mkdir()
+    for source in EXAMPLE.iterdir():
+        (case / source.name).write_bytes(source.read_bytes())
+    minerals = (case / "Minerals.csv").read_text().replace(",400000,", ",1e25,")
+    (case / "Minerals.csv").write_text(minerals)
+    done = planner("solve", case, "-o", "r.xlsx", cwd=tmp_path)
+    assert done.returncode == 5, done.stdout
+    assert "SOLVER ERROR" in done.stdout
+    assert summary_of(tmp_path / "r.xlsx")["status"] == "solver_error"
+
+
+def test_check_exits_1_and_lists_violations(solved_example, tmp_path):
+    _, _, path = solved_example
+    book = openpyxl.load_workbook(path)
+    sheet = book["SiteOutput"]
+    output = [cell.value for cell in sheet[1]].index("output") + 1
+    sheet.cell(row=2, column=output).value = 1e6
+    corrupted = tmp_path / "corrupted.xlsx"
+    book.save(corrupted)
+    done = planner("check", EXAMPLE, corrupted, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "(5) output" in done.stdout and "does not check" in done.stdout
+
+
+def test_the_status_line_rewrites_one_line_and_clears_it():
+    stream = io.StringIO()
+    with StatusLine(enabled=True, stream=stream, tick=60) as status:
+        status.show("solving: 10 columns")
+        status.show("plan found: cost 5")
+    written = stream.getvalue()
+    assert "\n" not in written
+    assert "solving: 10 columns … 0 s" in written and "plan found: cost 5 … 0 s" in written
+    assert written.endswith(" \r")  # the last write blanks the line for the summary
+    quiet = io.StringIO()
+    with StatusLine(enabled=False, stream=quiet) as status:
+        status.show("solving")
+    assert quiet.getvalue() == ""
