@@ -33,7 +33,7 @@ ABS_TOL = 1e-6
 REL_TOL = 1e-6
 
 # The family of each check, as named in violations: the constraint numbers of model.md, then the
-# variable domains, the reported figures, and the workbook's own shape.
+# variable domains, the reported costs and other figures, and the workbook's own shape.
 ONE_BUILD = "(1) one build per site"
 SIZE = "(2) size when built"
 ONE_OFFER = "(3) one offer per group"
@@ -119,20 +119,44 @@ _PLAN_SHEETS = (
 )
 
 
-def _read_workbook(path: Path) -> _Book:
+def made_from(case: Case, path: str | os.PathLike[str]) -> bool | None:
+    """Whether the results at `path` record the SHA-256 of the case's input as it is now.
+
+    None when either is unknown (a case built in code, results without the figure). A different
+    digest may only mean another form of the same case (a CSV folder of the workbook).
+    """
+    book = _open(Path(path))
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        recorded = _summary(book, Path(path)).get("input_sha256")
+    finally:
+        book.close()
+    if not recorded or not case.origin or not Path(case.origin).exists():
+        return None
+    return recorded == input_sha256(case.origin)
+
+
+def _open(path: Path) -> openpyxl.Workbook:
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any parser failure: not a results workbook we can read
         raise PlannerError(f"cannot read {path} as a results workbook: {exc}") from None
+
+
+def _summary(book: openpyxl.Workbook, path: Path) -> dict[str, object]:
+    if layout.SUMMARY.name not in book.sheetnames:
+        raise PlannerError(f"{path} is not a results workbook: it has no Summary sheet")
+    return {
+        str(row[0]): row[1]
+        for row in book[layout.SUMMARY.name].iter_rows(min_row=2, values_only=True)
+        if row and row[0] is not None
+    }
+
+
+def _read_workbook(path: Path) -> _Book:
+    book = _open(path)
     try:
         names = set(book.sheetnames)
-        if layout.SUMMARY.name not in names:
-            raise PlannerError(f"{path} is not a results workbook: it has no Summary sheet")
-        summary = {
-            str(row[0]): row[1]
-            for row in book[layout.SUMMARY.name].iter_rows(min_row=2, values_only=True)
-            if row and row[0] is not None
-        }
+        summary = _summary(book, path)
         sheets: dict[str, _Sheet] = {}
         problems: list[Violation] = []
         for sheet in _PLAN_SHEETS:
@@ -223,7 +247,6 @@ class _Checker:
                 read(sheets[sheet.name])
         if any(v.check == WORKBOOK for v in self.violations):
             return  # a plan read only in part would give misleading violations
-        self._check_input_digest()
         self._check_first_stage()
         self._check_second_stage()
         self._check_costs()
@@ -382,16 +405,6 @@ class _Checker:
                                 f"no row for scenario {w}, mineral {m}, country {r}, year {t}",
                             )
                             self.flows[w, m, r, t] = dict.fromkeys(variables, 0.0)
-
-    def _check_input_digest(self) -> None:
-        digest = self.book.summary.get("input_sha256")
-        origin = self.case.origin
-        if digest and origin and Path(origin).exists() and digest != input_sha256(origin):
-            self.flag(
-                REPORT,
-                "Summary, input_sha256",
-                "the results were made from a different version of the input",
-            )
 
     # Model quantities ------------------------------------------------------------------------
 

@@ -104,12 +104,18 @@ def solve_command(
 
 def check_command(input_path: Path, results_path: Path) -> int:
     """Run `planner check`; return 0 when the plan checks, 1 otherwise."""
-    from planner.results.check import check_results
+    from planner.results.check import check_results, made_from
     from planner.validate import read_case
 
     case, warnings = read_case(input_path)
     if warnings:
         click.echo(format_issues(warnings), err=True)
+    if made_from(case, results_path) is False:
+        click.echo(
+            f"note: {results_path} was made from another version or form of {input_path} "
+            "(its input_sha256 differs); checking the plan against the input as it is now",
+            err=True,
+        )
     violations = check_results(case, results_path)
     if not violations:
         click.echo(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from results_cases import write_random_case
+from results_cases import EXAMPLE, write_random_case
 
 from planner.results.check import (
     BUDGET,
@@ -28,6 +28,7 @@ from planner.results.check import (
     check_results,
     cvar_at,
     exact_cvar,
+    made_from,
 )
 from planner.results.workbook import write_results
 from planner.solve import solve_case
@@ -215,3 +216,17 @@ def test_a_corrupted_plan_is_caught_and_named(family, solved_example, tmp_path):
     book.save(corrupted)
     violations = check_results(case, corrupted)
     assert family in {v.check for v in violations}, [str(v) for v in violations]
+
+
+def test_results_record_which_input_they_were_made_from(solved_example, tmp_path):
+    case, _, path = solved_example
+    assert made_from(case, path) is True
+    copy = tmp_path / "example"
+    copy.mkdir()
+    for source in EXAMPLE.iterdir():
+        (copy / source.name).write_bytes(source.read_bytes())
+    with (copy / "Scenarios.csv").open("a") as scenarios:
+        scenarios.write("\n")  # a blank row: the same case, another file
+    changed, _ = read_case(copy)
+    assert made_from(changed, path) is False
+    assert check_results(changed, path) == []
