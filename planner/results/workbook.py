@@ -49,6 +49,8 @@ def write_results(
     targets = [Path(path)] + ([Path(json_path)] if json_path is not None else [])
     for target in targets:
         refuse_input_as_output(target, case.origin)
+    if len({target.resolve() for target in targets}) < len(targets):
+        raise PlannerError(f"the results workbook and the JSON summary are both {path}")
     summary, tables = result_tables(case, outcome)
     write_atomically(Path(path), lambda temporary: _write_workbook(temporary, summary, tables))
     if json_path is not None:
@@ -59,7 +61,7 @@ def write_results(
 def write_summary_json(path: str | os.PathLike[str], summary: Summary) -> None:
     """The Summary as one JSON object (numbers as numbers, blanks as null), atomically."""
     text = json.dumps({metric: _json_value(value) for metric, value in summary.items()}, indent=2)
-    write_atomically(Path(path), lambda temporary: temporary.write_text(text + "\n"))
+    write_atomically(Path(path), lambda temporary: temporary.write_text(text + "\n", "utf-8"))
 
 
 def refuse_input_as_output(output: Path, input_path: str) -> None:

@@ -236,3 +236,10 @@ def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(
     ]
     assert len(sheet_rows(path, "Balance 4")) == len(outcome.plan.flows) - 150
     assert check_results(case, path) == []
+
+
+def test_json_path_equal_to_results_path_is_refused(solved_tiny, tmp_path):
+    case, outcome, _ = solved_tiny
+    with pytest.raises(PlannerError, match="both"):
+        write_results(tmp_path / "r.xlsx", case, outcome, json_path=tmp_path / "r.xlsx")
+    assert list(tmp_path.iterdir()) == []
