@@ -30,6 +30,20 @@ EXIT_CODES: dict[Status, int] = {
     "solver_error": 5,
 }
 
+# How the printed summary names the cost components.
+COMPONENT_LABELS = {
+    "capex": "capex",
+    "fixed_om": "fixed O&M",
+    "variable_refining": "variable refining",
+    "cfd_market_value": "CfD market value",
+    "cfd_government_payment": "CfD government payment",
+    "holding": "holding",
+    "external_purchases": "external purchases",
+    "shipping": "shipping",
+    "shortage_penalty": "shortage penalty",
+    "terminal_value": "terminal value",
+}
+
 # The bundled cases, in order of preference: the real-data case, then the small example.
 BUNDLED = ("alliance-2026.xlsx", "alliance-2026", "example")
 
@@ -177,7 +191,7 @@ def format_outcome(case: Case, outcome: Outcome, summary: Summary) -> str:
     width = max(len(component) for component in COST_COMPONENTS) + 2
     for component in COST_COMPONENTS:
         value = summary.get(f"cost_{component}")
-        lines.append(f"  {component.replace('_', ' '):<{width}}{_usd(value):>24}")
+        lines.append(f"  {COMPONENT_LABELS[component]:<{width}}{_usd(value):>24}")
     lines.append(f"  {'total (expected cost)':<{width}}{_usd(outcome.expected_cost):>24}")
     budget = case.settings.budget
     spent = f"capex {_usd(summary['spend_capex'])}, stockpile {_usd(summary['spend_stockpile'])}"
@@ -213,14 +227,17 @@ def format_outcome(case: Case, outcome: Outcome, summary: Summary) -> str:
                 f"strike {offer.strike:,.0f} USD/t, {offer.volume:,.0f} t/yr, "
                 f"{offer.start_year}–{offer.end_year}"
             )
-    purchases = plan.purchases.groupby(["country", "mineral"], sort=False)["purchase"].sum()
+    purchases = plan.purchases.groupby(["mineral", "country"], sort=False)["purchase"].sum()
     bought = purchases[purchases > 1e-9]
     if bought.empty:
         lines.append("Stockpile purchases: none")
     else:
-        lines.append("Stockpile purchases over the horizon")
-        for (country, mineral), amount in bought.items():
-            lines.append(f"  {country}, {mineral}: {_tonnes(amount)}")
+        lines.append("Stockpile purchases over the horizon, by mineral")
+        for mineral, by_country in bought.groupby(level="mineral", sort=False):
+            split = ", ".join(
+                f"{country} {_tonnes(amount)}" for (_, country), amount in by_country.items()
+            )
+            lines.append(f"  {mineral}: {_tonnes(by_country.sum())} ({split})")
     return "\n".join(lines)
 
 
