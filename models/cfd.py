@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, linear
+from planner.models.registry import Registry, by_index, linear
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
     """Add z, constraint 3 and the offers' costs and balance terms."""
     offers = data.case.offers
     model.z = pyo.Var(list(offers), domain=pyo.Binary)
-    z = model.z
+    z = by_index(model.z)
 
     def one_offer(_: pyo.ConcreteModel, g: str) -> object:
         """(3) Σ_{o ∈ g} z(o) ≤ 1."""

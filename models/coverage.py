@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, linear
+from planner.models.registry import Registry, by_index, linear
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -30,7 +30,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     model.short = pyo.Var(
         [(*k, w) for w in scenarios for k in data.short_keys], bounds=shortage_bounds
     )
-    short = model.short
+    short = by_index(model.short)
 
     d = data.discount
     penalty = {m: mineral.shortage_penalty for m, mineral in case.minerals.items()}

@@ -17,14 +17,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import pandas as pd
-from pyomo.core.base.var import VarData
+from pyomo.core.base.var import IndexedVar, VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from planner.outcome import COST_COMPONENTS
 
 Term = tuple[float, VarData]
+
+
+def by_index(var: IndexedVar) -> dict[Any, VarData]:
+    """The variable's members in a plain dict: a lookup without Pyomo's index normalisation."""
+    return dict(var.items())
 
 
 def linear(terms: Iterable[Term]) -> LinearExpression:

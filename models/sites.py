@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, linear
+from planner.models.registry import Registry, by_index, linear
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 
@@ -40,7 +40,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     output_index = [(s, t, w) for w in scenarios for s, t in data.output_keys]
     model.q = pyo.Var(output_index, bounds=output_bounds)
 
-    y, x, q = model.y, model.x, model.q
+    y, x, q = by_index(model.y), by_index(model.x), by_index(model.q)
 
     def one_build(_: pyo.ConcreteModel, s: str) -> object:
         """(1) Σ_t y(s,t) ≤ 1."""

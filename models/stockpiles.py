@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, linear
+from planner.models.registry import Registry, by_index, linear
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -40,7 +40,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     model.rel = pyo.Var(second_stage, bounds=release_bounds)
     model.inv = pyo.Var(second_stage, bounds=inventory_bounds)
-    p, rel, inv = model.p, model.rel, model.inv
+    p, rel, inv = by_index(model.p), by_index(model.rel), by_index(model.inv)
 
     limited = [
         (m, t)

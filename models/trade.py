@@ -17,7 +17,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, Term, linear
+from planner.models.registry import Registry, Term, by_index, linear
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -37,7 +37,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     model.outflow = pyo.Var(
         [(*k, w) for w in scenarios for k in data.outflow_keys], domain=pyo.NonNegativeReals
     )
-    e, inflow, outflow = model.e, model.inflow, model.outflow
+    e, inflow, outflow = by_index(model.e), by_index(model.inflow), by_index(model.outflow)
 
     # Pool rows as term lists: draws (left-hand side) positive, supplies negative.
     pool: defaultdict[tuple[str, int, str], list[Term]] = defaultdict(list)

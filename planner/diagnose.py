@@ -28,6 +28,7 @@ import highspy
 import numpy as np
 
 from planner.build import BuiltModel
+from planner.handoff import Compiled, limit_time
 from planner.outcome import Diagnosis
 
 _STATUS = highspy.HighsModelStatus
@@ -42,11 +43,15 @@ def _has_plan(highs: highspy.Highs) -> bool:
 
 
 def diagnose_infeasibility(
-    compiled: object, built: BuiltModel, *, progress: Callable[[str], None] | None = None
+    compiled: Compiled,
+    built: BuiltModel,
+    *,
+    time_limit: float | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[list[Diagnosis], str]:
     """Re-solve `compiled` (an infeasible model in HiGHS) elastically; return slacks and a message.
 
-    `compiled` is a `planner.solve.Compiled`; the HiGHS instance is modified in place.
+    The HiGHS instance is modified in place; each phase may take `time_limit` seconds.
     """
     highs: highspy.Highs = compiled.highs
     model, data = built.model, built.data
@@ -84,6 +89,7 @@ def diagnose_infeasibility(
 
     if progress is not None:
         progress("diagnosis: least coverage shortfall with the budget relaxed")
+    limit_time(highs, time_limit)
     highs.run()
     if not _has_plan(highs):
         return [], (
@@ -107,6 +113,7 @@ def diagnose_infeasibility(
         start.col_value = values.tolist()
         start.value_valid = True
         highs.setSolution(start)
+        limit_time(highs, time_limit)
         highs.run()
         if _has_plan(highs):
             values = np.asarray(highs.getSolution().col_value)

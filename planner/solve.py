@@ -1,143 +1,35 @@
 """Solve a case: build the Pyomo model, hand it to HiGHS in memory, read the plan back.
 
-The hand-off avoids Pyomo's solver plugins: `LinearStandardFormCompiler` turns the model into
-sparse matrices once, and `highspy` receives them in bulk (one `passModel`), which costs a
-fraction of a per-variable interface. Values come back by the compiler's column order.
-
 After an optimal (or time-limited) MIP the same HiGHS instance is reused for the marginal cost of
 coverage: the binaries y and z are fixed at their values, the model is relaxed to an LP and
 re-solved, and the reduced cost of each ``short`` at its upper bound (constraint 10) is read.
-An infeasible model goes to `planner.diagnose`.
+An infeasible model goes to `planner.diagnose` on the same instance.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import highspy
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
-from pyomo.core.base.var import VarData
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, RowEntry
+from pyomo.common.gc_manager import PauseGC
 
 from planner.build import BuiltModel, build_model
 from planner.case import Case
-from planner.outcome import Outcome, Plan, Status
+from planner.diagnose import diagnose_infeasibility
+from planner.handoff import Compiled, compile_to_highs, limit_time, new_highs, run
+from planner.outcome import Outcome, Plan
 
 Progress = Callable[[str], None]
 _STATUS = highspy.HighsModelStatus
-_banner_shown = False
 
 
-@dataclass
-class Compiled:
-    """The model as HiGHS holds it, with the maps back to Pyomo's variables and constraints."""
-
-    highs: highspy.Highs
-    columns: list[VarData]  # Pyomo variable of each HiGHS column
-    rows: list[RowEntry]  # Pyomo constraint of each HiGHS row
-    integer_columns: np.ndarray  # column indices of y and z
-    column_of: dict[int, int]  # id(variable) -> column
-    _row_of: dict[int, int] = field(default_factory=dict)
-
-    def row_of(self, constraint: object) -> int:
-        """The HiGHS row of a Pyomo constraint with a single bound (built on first use)."""
-        if not self._row_of:
-            self._row_of = {id(entry.constraint): i for i, entry in enumerate(self.rows)}
-        return self._row_of[id(constraint)]
-
-
-@contextmanager
-def _quiet_stdout(quiet: bool) -> Iterator[None]:
-    """Silence C-level stdout: HiGHS prints a banner when the first instance is created."""
-    if not quiet:
-        yield
-        return
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def new_highs(log: bool = False) -> highspy.Highs:
-    """A HiGHS instance whose output is silent unless `log` is set."""
-    global _banner_shown
-    with _quiet_stdout(not log and not _banner_shown):
-        highs = highspy.Highs()
-    _banner_shown = True
-    highs.setOptionValue("output_flag", log)
-    return highs
-
-
-def compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
-    """Compile the Pyomo model to standard form and pass it to `highs` in one call."""
-    model = built.model
-    info = LinearStandardFormCompiler().write(model, mixed_form=True)
-    columns: list[VarData] = info.columns
-    n = len(columns)
-    lower = np.empty(n)
-    upper = np.empty(n)
-    for j, var in enumerate(columns):
-        lb, ub = var.bounds
-        lower[j] = -math.inf if lb is None else lb
-        upper[j] = math.inf if ub is None else ub
-    column_of = {id(var): j for j, var in enumerate(columns)}
-    binaries = [*model.y.values(), *model.z.values()]
-    integer_columns = np.array(
-        sorted(column_of[id(v)] for v in binaries if id(v) in column_of), dtype=np.int32
-    )
-
-    kind = np.fromiter((entry.bound_type for entry in info.rows), np.int8, len(info.rows))
-    rhs = np.asarray(info.rhs, dtype=float)
-    row_lower = np.where(kind == 1, -math.inf, rhs)  # 1: ≤, -1: ≥, 0: =
-    row_upper = np.where(kind == -1, math.inf, rhs)
-
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = len(info.rows)
-    lp.col_cost_ = info.c.toarray().ravel() if n else np.zeros(0)
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.offset_ = float(info.c_offset[0])
-    matrix = info.A
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = len(info.rows)
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data.astype(float)
-    highs.passModel(lp)
-    if len(integer_columns):
-        highs.changeColsIntegrality(
-            len(integer_columns),
-            integer_columns,
-            np.full(len(integer_columns), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
-        )
-    return Compiled(highs, columns, info.rows, integer_columns, column_of)
-
-
-def _configure(
-    highs: highspy.Highs,
-    *,
-    time_limit: float | None,
-    mip_gap: float,
-    threads: int | None,
-) -> None:
+def _configure(highs: highspy.Highs, *, mip_gap: float, threads: int | None) -> None:
     highs.setOptionValue("mip_rel_gap", mip_gap)
-    if time_limit is not None:
-        highs.setOptionValue("time_limit", float(time_limit))
     if threads is not None:
         highs.setOptionValue("threads", int(threads))
         highs.resetGlobalScheduler(True)  # a scheduler sized by an earlier run would refuse it
@@ -156,34 +48,6 @@ def _subscribe_progress(highs: highspy.Highs, progress: Progress | None) -> None
         )
 
     highs.cbMipImprovingSolution.subscribe(improved)
-
-
-def run(highs: highspy.Highs) -> tuple[Status | None, str]:
-    """Run HiGHS and map its model status onto the statuses of `planner.outcome`.
-
-    Returns (status, message). Status None means the run ended with a solution that is neither
-    optimal nor time-limited, which the caller reports as a solver error with the message.
-    """
-    highs.run()
-    status = highs.getModelStatus()
-    if status == _STATUS.kUnboundedOrInfeasible:
-        # Presolve can stop without telling the two apart; solve without it to find out.
-        highs.setOptionValue("presolve", "off")
-        highs.run()
-        highs.setOptionValue("presolve", "choose")
-        status = highs.getModelStatus()
-    has_plan = highs.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
-    if status == _STATUS.kOptimal:
-        return "optimal", ""
-    if status == _STATUS.kTimeLimit:
-        if has_plan:
-            return "time_limit_feasible", "stopped at the time limit with a feasible plan"
-        return "time_limit_no_solution", "no feasible plan was found within the time limit"
-    if status == _STATUS.kInfeasible:
-        return "infeasible", "no plan meets every constraint"
-    if status == _STATUS.kUnbounded:
-        return None, "HiGHS reports the model unbounded: a cost coefficient has the wrong sign"
-    return None, f"HiGHS stopped with status '{highs.modelStatusToString(status)}'"
 
 
 def _load_solution(compiled: Compiled, built: BuiltModel) -> np.ndarray:
@@ -279,7 +143,9 @@ def conditional_value_at_risk(costs: np.ndarray, probability: np.ndarray, alpha:
     )
 
 
-def coverage_values(compiled: Compiled, built: BuiltModel) -> pd.DataFrame | None:
+def coverage_values(
+    compiled: Compiled, built: BuiltModel, time_limit: float | None = None
+) -> pd.DataFrame | None:
     """Marginal cost of coverage: duals of constraint 10 in the LP with y and z fixed.
 
     Returns None when the LP does not solve to optimality. Value = −(reduced cost of short) where
@@ -298,6 +164,7 @@ def coverage_values(compiled: Compiled, built: BuiltModel) -> pd.DataFrame | Non
             np.full(count, highspy.HighsVarType.kContinuous.value, dtype=np.uint8),
         )
         highs.changeColsBounds(count, columns, fixed, fixed)
+    limit_time(highs, time_limit)
     highs.run()
     if highs.getModelStatus() != _STATUS.kOptimal:
         return None
@@ -372,8 +239,6 @@ def _solve(
     prune: bool,
 ) -> Outcome:
     """`solve_case` with its options resolved."""
-    from planner.diagnose import diagnose_infeasibility
-
     timings: dict[str, float] = {}
 
     def note(message: str) -> None:
@@ -388,14 +253,14 @@ def _solve(
     started = time.perf_counter()
     highs = new_highs(log)
     compiled = compile_to_highs(built, highs)
-    _configure(highs, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
+    _configure(highs, mip_gap=mip_gap, threads=threads)
     timings["handoff"] = time.perf_counter() - started
     size = _size(compiled)
 
     note(f"solving: {size['columns']:,} columns, {size['rows']:,} rows")
     _subscribe_progress(highs, progress)
     started = time.perf_counter()
-    status, message = run(highs)
+    status, message = run(highs, time_limit)
     timings["solve"] = time.perf_counter() - started
     outcome = Outcome(
         status=status or "solver_error",
@@ -409,16 +274,19 @@ def _solve(
             note("infeasible: diagnosing with an elastic re-solve")
             started = time.perf_counter()
             outcome.diagnosis, outcome.message = diagnose_infeasibility(
-                compiled, built, progress=progress
+                compiled, built, time_limit=time_limit, progress=progress
             )
             timings["diagnose"] = time.perf_counter() - started
         return outcome
     if status not in ("optimal", "time_limit_feasible"):
         return outcome
 
-    _load_solution(compiled, built)
+    with PauseGC():  # reading back allocates many small objects, like the build
+        _load_solution(compiled, built)
+        objective = float(pyo.value(built.model.objective))
+        outcome.plan = _plan(built)
+        costs = built.registry.evaluate(lambda var: var.value)
     info = highs.getInfo()
-    objective = float(pyo.value(built.model.objective))
     reported = info.objective_function_value
     if not math.isclose(objective, reported, rel_tol=1e-6, abs_tol=1e-6):
         raise RuntimeError(
@@ -427,8 +295,6 @@ def _solve(
     gap = info.mip_gap if len(compiled.integer_columns) else 0.0
     outcome.objective = objective
     outcome.mip_gap = float(gap) if math.isfinite(gap) else None
-    outcome.plan = _plan(built)
-    costs = built.registry.evaluate(lambda var: var.value)
     outcome.scenario_costs = costs
     probability = np.array([built.data.probability[w] for w in costs["scenario"]])
     outcome.expected_cost = float(probability @ costs["cost"].to_numpy())
@@ -441,6 +307,6 @@ def _solve(
     if coverage_duals:
         note("computing the marginal cost of coverage")
         started = time.perf_counter()
-        outcome.coverage_value = coverage_values(compiled, built)
+        outcome.coverage_value = coverage_values(compiled, built, time_limit)
         timings["duals"] = time.perf_counter() - started
     return outcome
