@@ -27,8 +27,6 @@ from planner.case import (
     Stockpile,
 )
 
-
-
 GROWTH = 0.04  # fastest yearly growth of a country's demand
 
 

@@ -431,9 +431,7 @@ def test_coverage_value_is_the_dual_of_constraint_10():
         },
     )
     out = solved(case)
-    values = {
-        (r.scenario, r.mineral, r.year): r.value for r in out.coverage_value.itertuples()
-    }
+    values = {(r.scenario, r.mineral, r.year): r.value for r in out.coverage_value.itertuples()}
     assert values == {
         ("a", "Ga", 2025): pytest.approx(20.0),
         ("a", "Ga", 2026): pytest.approx(20.0 / 1.1),
