@@ -9,7 +9,7 @@ trimming).
 Cell values are `str | int | float | None` (None = blank). Readers normalise what a spreadsheet may
 hold into these: blank and empty text become None; booleans become the text TRUE/FALSE; dates
 become ISO text; line breaks become `\\n`; a text cell that holds exactly a number as Python writes
-it (`2030`, `0.25`, `1e+20`; at most 15 digits for whole numbers) becomes that number, because
+it (`2030`, `0.25`, `1e+20`, but not `007`) becomes that number, because
 CSV cannot tell the two apart. Text such as `1,200` or ` 3.5 ` stays text, for the validator to
 read. So a workbook, its CSV folder and the workbook written back from that folder are equal.
 """
@@ -40,7 +40,7 @@ IDENTIFIER_COLUMNS: dict[str, str] = {
     "scenarios": "scenario",
 }
 
-_WHOLE = re.compile(r"-?[1-9][0-9]{0,14}|0")
+_WHOLE = re.compile(r"-?[1-9][0-9]*|0")
 
 
 def canonical(value: object) -> Value:

@@ -18,7 +18,7 @@ from typing import IO
 import openpyxl
 from defusedxml.ElementTree import iterparse
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -205,7 +205,7 @@ def _mentions_formula(stream: IO[bytes]) -> bool:
 
 
 def _uncached_formulas(stream: IO[bytes]) -> Iterator[tuple[int, int, str]]:
-    """(row, column, formula text) of each cell with a formula and no value element."""
+    """(row, column, formula text) of each cell with a formula and no cached value."""
     row_number, column_number = 0, 0
     for event, element in iterparse(stream, events=("start", "end")):
         tag = _local(element.tag)
@@ -221,7 +221,12 @@ def _uncached_formulas(stream: IO[bytes]) -> Iterator[tuple[int, int, str]]:
             else:
                 column_number += 1
             children = {_local(child.tag): child for child in element}
-            if "f" in children and "v" not in children:
+            # No cached value: no <v>, or an empty one that is not a text result (a formula
+            # returning "" is saved as t="str" with an empty <v>; openpyxl writes <v/>).
+            cached = children.get("v")
+            if "f" in children and (
+                cached is None or (not cached.text and element.get("t") != "str")
+            ):
                 text = children["f"].text
                 yield row_number, column_number, f"={text}" if text else "a shared formula"
         elif tag == "row":
@@ -274,7 +279,8 @@ def write_xlsx(raw: RawWorkbook, path: Path) -> None:
         bold = Font(bold=True)
         header = []
         for value in sheet.header:
-            cell = _cell(worksheet, value)
+            stored = _storable(worksheet, value)
+            cell = stored if isinstance(stored, Cell) else _cell(worksheet, value)
             cell.font = bold
             header.append(cell)
         worksheet.append(header)
@@ -282,28 +288,39 @@ def write_xlsx(raw: RawWorkbook, path: Path) -> None:
         for row in sheet.rows:
             for _ in range(next_number, row.number):
                 worksheet.append([])
-            worksheet.append(
-                [
-                    _cell(worksheet, value)
-                    if isinstance(value, str) and _needs_cell(value)
-                    else value
-                    for value in row.values
-                ]
-            )
+            worksheet.append([_storable(worksheet, value) for value in row.values])
             next_number = row.number + 1
     book.save(path)
 
 
-def _needs_cell(text: str) -> bool:
-    """Whether openpyxl would store this text as something else (a formula or an error)."""
-    return text.startswith("=") or text in ERROR_CODES
+def _storable(worksheet: object, value: Value) -> Value | Cell:
+    """The value itself when openpyxl stores it exactly, else a cell that does.
+
+    openpyxl turns text starting with `=` into a formula and `#N/A` into an error, and writes
+    numbers with 16 significant digits, which loses the last digit of some floats; those get a
+    cell with their exact text.
+    """
+    if isinstance(value, str):
+        return _cell(worksheet, value) if value.startswith("=") or value in ERROR_CODES else value
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        return _number_cell(worksheet, repr(value))
+    if isinstance(value, int) and abs(value) >= 10**16:
+        return _number_cell(worksheet, str(value))
+    return value
 
 
-def _cell(worksheet: object, value: Value) -> WriteOnlyCell:
+def _cell(worksheet: object, value: Value) -> Cell:
     """A cell that keeps text as text."""
     cell = WriteOnlyCell(worksheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
+    return cell
+
+
+def _number_cell(worksheet: object, digits: str) -> Cell:
+    """A numeric cell written with exactly these digits."""
+    cell = WriteOnlyCell(worksheet, value=digits)
+    cell.data_type = "n"
     return cell
 
 

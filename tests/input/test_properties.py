@@ -1,0 +1,517 @@
+"""Property tests of the input layer, with generators drawn from the schema.
+
+- A random valid case reads back to the same `Case` from the raw workbook, an .xlsx and a CSV
+  folder.
+- Any raw content survives workbook → CSV folder → workbook unchanged.
+- Garbage bytes, damaged workbooks and random cell values give InputErrors, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from input_workbooks import example
+
+from planner.case import Case
+from planner.errors import InputError
+from planner.io import RawRow, RawSheet, RawWorkbook, read_raw, write_raw
+from planner.io.raw import Value, canonical
+from planner.schema import SETTINGS, SHEETS, Field, Kind
+from planner.validate import case_from_raw, parse_cell
+
+FILE_SETTINGS = settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+QUICK_SETTINGS = settings(max_examples=150, deadline=None)
+
+# --- values drawn from the schema ---------------------------------------------------------------
+
+IDENTIFIERS = (
+    st.text(
+        alphabet=st.characters(categories=("L", "N"), include_characters=" -_().'&"),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(lambda text: text and text[0].isalpha())
+)
+
+
+def _number(field: Field) -> st.SearchStrategy[float]:
+    low = field.low if field.low is not None else -1e12
+    high = field.high if field.high is not None else 1e12
+    return st.floats(
+        low,
+        high,
+        exclude_min=field.low_open,
+        exclude_max=field.high_open,
+        allow_nan=False,
+        allow_subnormal=False,
+    )
+
+
+@st.composite
+def _written(draw: st.DrawFn, field: Field) -> Value:
+    """A valid number for `field`, written as a spreadsheet user might type it."""
+    value = draw(_number(field))
+    form = draw(st.sampled_from(["number", "text", "grouped", "percent"]))
+    if form == "text":
+        return f" {value!r} "
+    if form == "grouped":
+        return f"{value:,}"
+    if form == "percent" and field.low == 0.0 and field.high == 1.0 and not field.low_open:
+        return f"{value * 100!r}%"
+    return value
+
+
+def _optional(field: Field, values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return values if field.required else st.one_of(st.none(), values)
+
+
+def _column(sheet: str, name: str) -> Field:
+    return SHEETS[sheet].column(name)
+
+
+@st.composite
+def valid_cases(draw: st.DrawFn) -> RawWorkbook:
+    """A random valid case as a raw workbook: every sheet, random optional cells and sheets."""
+    start = draw(st.integers(2000, 2100))
+    end = start + draw(st.integers(0, 4))
+    years = st.integers(start, end)
+    raw = RawWorkbook()
+
+    def add(name: str, rows: list[dict[str, Value]]) -> None:
+        columns = [field.name for field in SHEETS[name].columns]
+        sheet = RawSheet(name, list(draw(st.permutations(columns))))
+        for values in rows:
+            sheet.append(values)
+            if draw(st.integers(0, 9)) == 0:  # now and then a blank row in between
+                sheet.rows[-1].number += 1
+        raw.sheets[name] = sheet
+
+    def numbers(sheet: str, *names: str) -> dict[str, Value]:
+        return {n: draw(_optional(_column(sheet, n), _written(_column(sheet, n)))) for n in names}
+
+    settings_rows: list[dict[str, Value]] = [
+        {"setting": "start_year", "value": start},
+        {"setting": "end_year", "value": end},
+    ]
+    for setting in SETTINGS[2:]:
+        if draw(st.booleans()):
+            settings_rows.append(
+                {"setting": setting.name, "value": draw(_optional(setting, _written(setting)))}
+            )
+    add("Settings", settings_rows)
+
+    minerals = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
+    countries = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
+    sources = draw(st.lists(IDENTIFIERS, min_size=1, max_size=2, unique=True))
+    add(
+        "Minerals",
+        [
+            {
+                "mineral": m,
+                "unit": draw(st.one_of(st.none(), IDENTIFIERS)),
+                **numbers(
+                    "Minerals",
+                    "price",
+                    "holding_cost",
+                    "shortage_penalty",
+                    "coverage",
+                    "max_purchase",
+                ),
+            }
+            for m in minerals
+        ],
+    )
+    add("Countries", [{"country": c, **numbers("Countries", "shipping_cost")} for c in countries])
+    price_keys = draw(st.sets(st.tuples(st.sampled_from(minerals), years), max_size=4))
+    if price_keys or draw(st.booleans()):
+        add(
+            "Prices",
+            [{"mineral": m, "year": t, **numbers("Prices", "price")} for m, t in price_keys],
+        )
+    year_or_blank = st.one_of(st.none(), years)
+    demand_keys = draw(
+        st.sets(
+            st.tuples(st.sampled_from(minerals), st.sampled_from(countries), year_or_blank),
+            max_size=8,
+        )
+    )
+    add(
+        "Demand",
+        [
+            {"mineral": m, "country": c, "year": t, **numbers("Demand", "demand")}
+            for m, c, t in demand_keys
+        ],
+    )
+    source_keys = draw(
+        st.sets(
+            st.tuples(st.sampled_from(sources), st.sampled_from(minerals), year_or_blank),
+            max_size=6,
+        )
+    )
+    source_rows = []
+    for x, m, t in source_keys:
+        row = {
+            "source": x,
+            "mineral": m,
+            "year": t,
+            **numbers("Sources", "available", "price_factor"),
+        }
+        if t is not None and (x, m, None) in source_keys and draw(st.booleans()):
+            row["available"] = None  # inherited from the blank-year row
+        source_rows.append(row)
+    add("Sources", source_rows)
+
+    site_rows = []
+    for site in draw(st.lists(IDENTIFIERS, max_size=3, unique=True)):
+        row = {
+            "site": site,
+            "country": draw(st.sampled_from(countries)),
+            "mineral": draw(st.sampled_from(minerals)),
+            **numbers(
+                "Sites",
+                "existing_capacity",
+                "fixed_capex",
+                "capex_per_tpa",
+                "fixed_om_per_tpa",
+                "variable_cost",
+                "availability",
+            ),
+            "lead_time": draw(st.one_of(st.none(), st.integers(0, 3))),
+            "earliest_year": draw(year_or_blank),
+        }
+        low, high = sorted(
+            draw(st.lists(_number(_column("Sites", "max_capacity")), min_size=2, max_size=2))
+        )
+        row["min_capacity"], row["max_capacity"] = low, high
+        site_rows.append(row)
+    add("Sites", site_rows)
+
+    offer_rows = []
+    for offer in draw(st.lists(IDENTIFIERS, max_size=3, unique=True)):
+        first, last = sorted(draw(st.lists(years, min_size=2, max_size=2)))
+        offer_rows.append(
+            {
+                "offer": offer,
+                "group": draw(st.one_of(st.none(), st.sampled_from(["g1", "g2"]))),
+                "mineral": draw(st.sampled_from(minerals)),
+                "country": draw(st.sampled_from(countries)),
+                **numbers("CfD", "strike", "volume"),
+                "start_year": draw(st.one_of(st.none(), st.just(first))),
+                "end_year": draw(st.one_of(st.none(), st.just(last))),
+                "kind": draw(st.sampled_from([None, "floor", "two_sided", "Two-Sided"])),
+            }
+        )
+    add("CfD", offer_rows)
+
+    stockpile_rows = []
+    for c, m in draw(
+        st.sets(st.tuples(st.sampled_from(countries), st.sampled_from(minerals)), max_size=3)
+    ):
+        initial, capacity = sorted(
+            draw(st.lists(_number(_column("Stockpiles", "capacity")), min_size=2, max_size=2))
+        )
+        stockpile_rows.append(
+            {
+                "country": c,
+                "mineral": m,
+                "initial": initial,
+                "capacity": capacity,
+                **numbers("Stockpiles", "max_release"),
+            }
+        )
+    add("Stockpiles", stockpile_rows)
+
+    scenarios = ["base"]
+    if draw(st.booleans()):
+        scenarios = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
+        weights = draw(
+            st.lists(st.integers(0, 4), min_size=len(scenarios), max_size=len(scenarios)).filter(
+                any
+            )
+        )
+        add(
+            "Scenarios",
+            [
+                {
+                    "scenario": s,
+                    "probability": w / sum(weights),
+                    "description": draw(st.one_of(st.none(), IDENTIFIERS)),
+                }
+                for s, w in zip(scenarios, weights, strict=True)
+            ],
+        )
+
+    def year_range() -> dict[str, Value]:
+        first, last = sorted(draw(st.lists(years, min_size=2, max_size=2)))
+        return {
+            "from_year": draw(st.one_of(st.none(), st.just(first))),
+            "to_year": draw(st.one_of(st.none(), st.just(last))),
+        }
+
+    # Distinct explicit (scenario, source, mineral) rows never overlap.
+    supplying = sorted({x for x, _, _ in source_keys})
+    disruption_keys = set()
+    if supplying:
+        disruption_keys = draw(
+            st.sets(
+                st.tuples(
+                    st.sampled_from(scenarios),
+                    st.sampled_from(supplying),
+                    st.sampled_from(minerals),
+                ),
+                max_size=3,
+            )
+        )
+    if disruption_keys or draw(st.booleans()):
+        add(
+            "Disruptions",
+            [
+                {
+                    "scenario": s,
+                    "source": x,
+                    "mineral": m,
+                    **year_range(),
+                    **numbers("Disruptions", "share_lost"),
+                }
+                for s, x, m in disruption_keys
+            ],
+        )
+    shock_keys = draw(
+        st.sets(st.tuples(st.sampled_from(scenarios), st.sampled_from(minerals)), max_size=3)
+    )
+    if shock_keys or draw(st.booleans()):
+        add(
+            "PriceShocks",
+            [
+                {
+                    "scenario": s,
+                    "mineral": m,
+                    **year_range(),
+                    **numbers("PriceShocks", "multiplier"),
+                }
+                for s, m in shock_keys
+            ],
+        )
+    if draw(st.booleans()):
+        raw.sheets["README"] = RawSheet("README", ["notes"], [RawRow(2, ["free text"])])
+    return raw
+
+
+def _without_origin(case: Case) -> Case:
+    return dataclasses.replace(case, origin="")
+
+
+def _in_temporary_folder(test: Callable[[Path], None]) -> None:
+    folder = Path(tempfile.mkdtemp())
+    try:
+        test(folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+@FILE_SETTINGS
+@given(valid_cases())
+def test_a_valid_case_reads_the_same_from_raw_xlsx_and_csv(raw: RawWorkbook) -> None:
+    expected, _ = case_from_raw(raw)
+
+    def check(folder: Path) -> None:
+        write_raw(raw, folder / "case.xlsx")
+        write_raw(raw, folder / "case")
+        from_xlsx, _ = case_from_raw(read_raw(folder / "case.xlsx"))
+        from_csv, _ = case_from_raw(read_raw(folder / "case"))
+        assert _without_origin(from_xlsx) == _without_origin(expected)
+        assert _without_origin(from_csv) == _without_origin(expected)
+
+    _in_temporary_folder(check)
+
+
+# --- any raw content round-trips ----------------------------------------------------------------
+
+TEXT = st.text(
+    alphabet=st.characters(
+        exclude_categories=("Cs", "Cc"), include_characters="\n", exclude_characters="\r"
+    ),
+    max_size=20,
+)
+CELLS = st.one_of(
+    st.none(),
+    TEXT,
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+).map(canonical)
+SHEET_NAMES = st.one_of(
+    st.sampled_from(list(SHEETS)),
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-",
+        min_size=1,
+        max_size=31,
+    ).filter(lambda name: name.strip() == name),
+)
+
+
+@st.composite
+def raw_workbooks(draw: st.DrawFn) -> RawWorkbook:
+    """Arbitrary content: sheets of any cells, gaps between rows, ragged rows."""
+    names = draw(st.lists(SHEET_NAMES, min_size=1, max_size=4, unique_by=str.casefold))
+    raw = RawWorkbook()
+    for name in names:
+        sheet = RawSheet(name)
+        for value in draw(st.lists(CELLS, max_size=4)):
+            sheet.ensure_column("x")
+            sheet.header[-1] = value
+        number = 1
+        for values in draw(st.lists(st.lists(CELLS, max_size=5), max_size=6)):
+            number += draw(st.integers(1, 3))
+            row = RawRow(number, [])
+            for index, value in enumerate(values):
+                row.put(index, value)
+            if row.values:
+                sheet.rows.append(row)
+        while sheet.header and sheet.header[-1] is None:
+            sheet.header.pop()
+        raw.sheets[name] = sheet
+    return raw
+
+
+@FILE_SETTINGS
+@given(raw_workbooks())
+def test_workbook_to_csv_folder_to_workbook_is_lossless(raw: RawWorkbook) -> None:
+    def check(folder: Path) -> None:
+        write_raw(raw, folder / "first.xlsx")
+        from_xlsx = read_raw(folder / "first.xlsx")
+        assert from_xlsx == raw
+        write_raw(from_xlsx, folder / "folder")
+        from_csv = read_raw(folder / "folder")
+        assert from_csv == raw
+        write_raw(from_csv, folder / "second.xlsx")
+        assert read_raw(folder / "second.xlsx") == raw
+        assert list(read_raw(folder / "second.xlsx").sheets) == list(from_csv.sheets)
+
+    _in_temporary_folder(check)
+
+
+def test_template_round_trips_through_both_forms() -> None:
+    def check(folder: Path) -> None:
+        write_raw(example(), folder / "a.xlsx")
+        write_raw(read_raw(folder / "a.xlsx"), folder / "a")
+        write_raw(read_raw(folder / "a"), folder / "b.xlsx")
+        assert read_raw(folder / "a.xlsx") == read_raw(folder / "a") == read_raw(folder / "b.xlsx")
+        assert read_raw(folder / "a") == example()
+
+    _in_temporary_folder(check)
+
+
+# --- nothing a user can put in a file ends in a traceback ---------------------------------------
+
+
+def _read_and_validate(path: Path) -> None:
+    """Read and validate; only InputError may escape."""
+    with contextlib.suppress(InputError):
+        case_from_raw(read_raw(path))
+
+
+@FILE_SETTINGS
+@given(st.binary(max_size=2000))
+def test_garbage_bytes_as_workbook_or_csv(content: bytes) -> None:
+    def check(folder: Path) -> None:
+        (folder / "case.xlsx").write_bytes(content)
+        _read_and_validate(folder / "case.xlsx")
+        (folder / "csv").mkdir()
+        (folder / "csv" / "Minerals.csv").write_bytes(content)
+        _read_and_validate(folder / "csv")
+
+    _in_temporary_folder(check)
+
+
+_TEMPLATE_BYTES: list[bytes] = []
+
+
+def _template_bytes() -> bytes:
+    if not _TEMPLATE_BYTES:
+
+        def write(folder: Path) -> None:
+            write_raw(example(), folder / "t.xlsx")
+            _TEMPLATE_BYTES.append((folder / "t.xlsx").read_bytes())
+
+        _in_temporary_folder(write)
+    return _TEMPLATE_BYTES[0]
+
+
+@FILE_SETTINGS
+@given(st.data())
+def test_damaged_workbooks(data: st.DataObject) -> None:
+    content = bytearray(_template_bytes())
+    for _ in range(data.draw(st.integers(1, 20))):
+        content[data.draw(st.integers(0, len(content) - 1))] = data.draw(st.integers(0, 255))
+
+    def check(folder: Path) -> None:
+        (folder / "case.xlsx").write_bytes(bytes(content))
+        _read_and_validate(folder / "case.xlsx")
+
+    _in_temporary_folder(check)
+
+
+ANY_CELL = st.one_of(
+    CELLS,
+    st.sampled_from(
+        [
+            "1,200",
+            "80%",
+            " 3.5 ",
+            "1,2",
+            "inf",
+            "nan",
+            "-0",
+            "2030.0",
+            "",
+            "  ",
+            "two-sided",
+            "TRUE",
+            "1e400",
+            "%",
+            ",",
+            "1,,2",
+            "١٢",
+        ]
+    ),
+)
+
+
+@QUICK_SETTINGS
+@given(st.data())
+def test_random_cells_give_issues_never_exceptions(data: st.DataObject) -> None:
+    raw = example()
+    for _ in range(data.draw(st.integers(1, 6))):
+        sheet = raw.sheet(data.draw(st.sampled_from(list(raw.sheets))))
+        column = data.draw(
+            st.one_of(st.sampled_from([str(h) for h in sheet.header] or ["x"]), st.just("extra"))
+        )
+        if sheet.rows and data.draw(st.booleans()):
+            row = data.draw(st.sampled_from(sheet.rows))
+            sheet.set(row.number, column, data.draw(ANY_CELL))
+        else:
+            sheet.append({column: data.draw(ANY_CELL)})
+    try:
+        case_from_raw(raw)
+    except InputError as exc:
+        assert exc.errors
+
+
+@QUICK_SETTINGS
+@given(st.sampled_from([*SETTINGS, *(f for s in SHEETS.values() for f in s.columns)]), ANY_CELL)
+def test_parse_cell_accepts_or_explains(field: Field, value: Value) -> None:
+    parsed, problem = parse_cell(field, value)
+    assert parsed is None or not problem
+    if parsed is not None and field.kind is Kind.NUMBER:
+        assert field.accepts(parsed)
