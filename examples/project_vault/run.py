@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -47,6 +48,14 @@ BILLION = 1e9
 # a further billion) are not lost in the solver's tolerance.
 MIP_GAP = 1e-6
 _COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3")
+# Saturation: a further billion that lowers the expected cost by less than this share of it buys
+# nothing the plan values (the solve's own tolerance is MIP_GAP).
+_NOTHING = 1e-5
+
+
+def mineral_colour(position: int) -> tuple[float, ...]:
+    """One colour per mineral, distinct for up to 20 minerals."""
+    return colormaps["tab20"](position % 20)
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,7 @@ def frontier(path: Path, points: Sequence[Point]) -> None:
     cost.set_ylabel("expected cost\n(USD bn, discounted)")
     shortage.plot(xs, [p["shortage_t"] for p in solved], marker="o", color=_COLOURS[3])
     shortage.set_ylabel("expected shortage\n(t over the horizon)")
+    shortage.yaxis.set_major_formatter(FuncFormatter(lambda v, _=None: f"{v:,.0f}"))
     coverage.plot(xs, [p["coverage_worst"] for p in solved], marker="o", color=_COLOURS[2])
     coverage.yaxis.set_major_formatter(PercentFormatter(1.0))
     coverage.set_ylabel("worst-scenario\ncoverage")
@@ -174,7 +184,7 @@ def split(path: Path, points: Sequence[Point], minerals: Sequence[str]) -> None:
     spend, cfd = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     bottom = [0.0] * len(solved)
     for i, mineral in enumerate(minerals):
-        colour = _COLOURS[i % len(_COLOURS)]
+        colour = mineral_colour(i)
         for key, hatch in (("spend_stockpile", ""), ("spend_capex", "//")):
             heights = [p[f"{key}[{mineral}]"] for p in solved]
             spend.bar(
@@ -195,28 +205,22 @@ def split(path: Path, points: Sequence[Point], minerals: Sequence[str]) -> None:
         spend.scatter(*zip(*within, strict=True), marker="_", s=250, color="black", zorder=3)
     spend.yaxis.set_major_formatter(FuncFormatter(_bn))
     spend.set_ylabel("first-stage spending\n(USD bn, base prices)")
-    handles = [Patch(color=_COLOURS[i % len(_COLOURS)], label=m) for i, m in enumerate(minerals)]
+    handles = [Patch(color=mineral_colour(i), label=m) for i, m in enumerate(minerals)]
     handles += [
         Patch(facecolor="0.6", label="stockpile purchases"),
         Patch(facecolor="0.6", hatch="//", edgecolor="white", label="refinery capex"),
         Line2D([], [], color="black", marker="_", linestyle="", markersize=12, label="budget"),
     ]
     spend.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
-    width = 0.8 / max(len(minerals), 1)
     for i, mineral in enumerate(minerals):
-        offsets = [x - 0.4 + width * (i + 0.5) for x in xs]
-        cfd.bar(
-            offsets,
-            [p[f"cfd_payment[{mineral}]"] for p in solved],
-            width=width,
-            color=_COLOURS[i % len(_COLOURS)],
-            hatch="..",
-            edgecolor="white",
-            linewidth=0.5,
-        )
+        payments = [p[f"cfd_payment[{mineral}]"] for p in solved]
+        if any(payments):
+            cfd.plot(xs, payments, marker="o", color=mineral_colour(i), label=mineral)
+    if cfd.get_legend_handles_labels()[0]:
+        cfd.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     cfd.axhline(0, color="black", linewidth=0.6)
     cfd.yaxis.set_major_formatter(FuncFormatter(_bn))
-    cfd.set_ylabel("CfD: expected\ngovernment payment\n(USD bn, discounted)")
+    cfd.set_ylabel("CfDs accepted: expected\ngovernment payment\n(USD bn, discounted)")
     cfd.set_xlabel("first-stage budget (USD bn)")
     for axes in (spend, cfd):
         _mark_vault(axes)
@@ -262,25 +266,37 @@ def usd(value: float) -> str:
     value = abs(value)
     for scale, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if value >= scale:
-            return (
-                f"{sign}${value / scale:,.3g}{suffix}"
-                if value < 100 * scale
-                else (f"{sign}${value / scale:,.0f}{suffix}")
-            )
+            digits = f"{value / scale:,.0f}" if value >= 100 * scale else f"{value / scale:,.3g}"
+            return f"{sign}${digits}{suffix}"
     return f"{sign}${value:,.0f}"
 
 
 def tonnes(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:,.0f} t" if value >= 10 else f"{value:,.2g} t"
+    """Tonnes as people read them; below a gram is the solver's tolerance, shown as 0."""
+    if math.isnan(value):
+        return "n/a"
+    if abs(value) < 1e-6:
+        return "0 t"
+    return f"{value:,.0f} t" if value >= 10 else f"{value:,.2g} t"
 
 
 def share(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
 
 
+def saturation(points: Sequence[Point]) -> Point | None:
+    """The smallest budget beyond which no further billion lowers the expected cost by more than
+    _NOTHING of it (None when the last billion still does)."""
+    saturated = None
+    for before, after, value in reversed(marginal_values(points)):
+        if value > _NOTHING * after["expected_cost"]:
+            break
+        saturated = before
+    return saturated
+
+
 def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
     """The study's README, every figure taken from the sweep's runs."""
-    solved = [p for p in points if p.solved]
     unsolved = [p for p in points if not p.solved]
     steps = {after.budget: value for _, after, value in marginal_values(points)}
     vault = next((p for p in points if p.budget == VAULT), None)
@@ -293,28 +309,20 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
         "$20 billion in $1 billion steps. The budget caps what the alliance spends up front, at "
         "base prices and undiscounted: refinery capex and strategic stockpile purchases "
         "(constraint 11 of [the model](../../docs/model.md)). CfD offers are not paid from it: "
-        "their cost is carried by the plan's expected cost like any other. For every budget the "
-        "plan is re-optimised from scratch, so each point is the best the alliance can do with "
-        "that much money.",
+        "their cost is part of the plan's expected cost like any other. Each budget gets its own "
+        "optimal plan, so each point is the best the alliance can do with that much money.",
         "",
-        "Reproduce it (all cores; about one solve per budget):",
+        "Reproduce it (one solve per budget, on all cores; the files below are rewritten):",
         "",
         "```bash",
         "python examples/project_vault/run.py",
-        "# the same runs from the command line:",
-        f"planner sweep --vary {DEFINITION} --mip-gap {MIP_GAP:g}",
+        "# the same runs with the command line:",
+        f"planner sweep inputs/{case} --vary {DEFINITION} --mip-gap {MIP_GAP:g}",
         "```",
         "",
     ]
-    if vault is not None and vault.solved:
-        lines += _vault_section(vault, points, solved, minerals, steps)
-    elif vault is not None:
-        lines += [
-            "## What $12 billion buys",
-            "",
-            f"Nothing feasible: at $12bn the case has no plan ({vault.record['message']}).",
-            "",
-        ]
+    if vault is not None:
+        lines += _vault_section(vault, points, minerals, steps)
     lines += [
         "## The frontier",
         "",
@@ -329,12 +337,10 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
         "",
     ]
     if unsolved:
-        lines += [
-            "No plan meets the coverage rules with "
-            + "; ".join(_no_plan(p) for p in unsolved)
-            + ".",
-            "",
-        ]
+        lines += [_no_plan_sentence(unsolved), ""]
+    saturated = saturation(points)
+    if saturated is not None and saturated.budget < points[-1].budget:
+        lines += [_saturation_sentence(saturated, points[-1], minerals), ""]
     lines += [
         "## How each budget is used",
         "",
@@ -347,37 +353,63 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
         "## Every budget",
         "",
         "| budget | expected cost | value of the last $1bn | expected shortage | worst-scenario "
-        "coverage | stockpiles | refineries | CfD offers accepted |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "coverage | stockpile purchases | largest stock held | refineries | CfD offers accepted |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for point in points:
         if not point.solved:
-            lines.append(f"| {usd(point.budget)} | no plan | | | | | | |")
+            lines.append(f"| {usd(point.budget)} | no plan | | | | | | | |")
             continue
         value = steps.get(point.budget)
         lines.append(
             f"| {usd(point.budget)} | {usd(point['expected_cost'])} | "
             f"{usd(value) if value is not None else ''} | {tonnes(point['shortage_t'])} | "
             f"{share(point['coverage_worst'])} | {usd(point['spend_stockpile'])} | "
-            f"{usd(point['spend_capex'])} | {int(point['offers_accepted'])} |"
+            f"{tonnes(held(point, minerals))} | {usd(point['spend_capex'])} | "
+            f"{int(point['offers_accepted'])} |"
         )
     lines += [
         "",
-        "Spending columns are at base prices, undiscounted (what the budget counts); expected "
-        "cost is discounted. Every run's full record (cost components, spending, stockpiles and "
-        "capacity by mineral, the offers accepted) is in `sweep/sweep.xlsx` after running the "
-        "study.",
+        "Spending is at base prices, undiscounted (what the budget counts); expected cost is "
+        "discounted. The largest stock held is, for each mineral, the peak over the years of the "
+        "expected stock at a year's end in all countries, summed over minerals. Every run's full "
+        "record (cost components, spending, stockpiles and capacity by mineral, the offers "
+        "accepted) is in `sweep/sweep.xlsx` after running the study.",
         "",
     ]
     return "\n".join(lines)
 
 
-def _no_plan(point: Point) -> str:
-    """Why a budget has no plan, from the elastic re-solve when it names the budget."""
-    short = point["budget_shortfall"]
-    if not math.isnan(short) and short > 0:
-        return f"{usd(point.budget)} (it falls {usd(short)} short)"
-    return f"{usd(point.budget)} ({point.record.get('message') or point.record['status']})"
+def held(point: Point, minerals: Sequence[str]) -> float:
+    """Sum over minerals of the largest expected stock held."""
+    return sum(point[f"stock_peak_t[{m}]"] for m in minerals)
+
+
+def _no_plan_sentence(unsolved: Sequence[Point]) -> str:
+    """Which budgets have no plan and, from the elastic re-solve, what budget would do."""
+    budgets = ", ".join(usd(p.budget) for p in unsolved)
+    needed = [p.budget + p["budget_shortfall"] for p in unsolved if p["budget_shortfall"] > 0]
+    if not needed:
+        return f"No plan meets the coverage rules with a budget of {budgets}."
+    return (
+        f"No plan meets the coverage rules with a budget of {budgets}: the coverage rules alone "
+        f"need {usd(max(needed))} of first-stage spending (from the elastic re-solve of each of "
+        "these budgets, which reports how far it falls short)."
+    )
+
+
+def _saturation_sentence(saturated: Point, last: Point, minerals: Sequence[str]) -> str:
+    return (
+        f"Beyond {usd(saturated.budget)} a further billion lowers the expected cost by less than "
+        f"{100 * _NOTHING:g}% of it: the plan has bought everything it values. Larger budgets "
+        "still show more stockpile purchases, but not more security: from "
+        f"{usd(saturated.budget)} to {usd(last.budget)} the largest stock held "
+        f"{_change(held(saturated, minerals), held(last, minerals), tonnes)} while the "
+        f"stockpile spending {_change(saturated['spend_stockpile'], last['spend_stockpile'], usd)}"
+        ". Tonnes bought "
+        "into a stockpile and released in the same year cost exactly what an ordinary purchase "
+        "costs, so once the budget no longer binds the solver may route supply either way."
+    )
 
 
 def _change(before: float, after: float, text: Callable[[float], str]) -> str:
@@ -388,55 +420,55 @@ def _change(before: float, after: float, text: Callable[[float], str]) -> str:
 
 
 def _vault_section(
-    vault: Point,
-    points: Sequence[Point],
-    solved: Sequence[Point],
-    minerals: Sequence[str],
-    steps: dict[float, float],
+    vault: Point, points: Sequence[Point], minerals: Sequence[str], steps: dict[float, float]
 ) -> list[str]:
-    first = solved[0]
-    most = solved[-1]
+    lines = ["## What $12 billion buys", ""]
+    if not vault.solved:
+        return [*lines, _no_plan_sentence([vault]), ""]
+    solved = [p for p in points if p.solved]
+    first, most = solved[0], solved[-1]
     spent = vault["spend_total"]
-    lines = [
-        "## What $12 billion buys",
-        "",
-        f"With Project Vault's $12bn the plan spends {usd(spent)} "
-        f"({usd(vault['spend_stockpile'])} on stockpiles, {usd(vault['spend_capex'])} on "
-        f"refineries)"
-        + (f" and leaves {usd(VAULT - spent)} unspent" if spent < VAULT - 1e6 else "")
-        + ". "
-        f"Its expected cost is {usd(vault['expected_cost'])}, "
+    built = [m for m in minerals if vault[f"capacity_tpa[{m}]"] > 0]
+    text = (
+        f"With Project Vault's $12bn the plan spends {usd(spent)}: "
+        f"{usd(vault['spend_stockpile'])} on stockpile purchases and {usd(vault['spend_capex'])} "
+        "on refineries"
+        + (f" ({', '.join(built)})" if built else "")
+        + (f", leaving {usd(VAULT - spent)} unspent" if spent < VAULT - 1e6 else "")
+        + f". Its expected cost is {usd(vault['expected_cost'])}: "
         f"{usd(first['expected_cost'] - vault['expected_cost'])} less than with "
         f"{usd(first.budget)}"
-        + (" (the smallest budget with a plan)" if first.budget > 0 else "")
-        + f", and {usd(vault['expected_cost'] - most['expected_cost'])} more than with "
-        f"{usd(most.budget)}. "
-        f"Expected shortage {_change(first['shortage_t'], vault['shortage_t'], tonnes)}, and in "
-        f"the worst scenario every country still gets at least "
-        f"{share(vault['coverage_worst'])} of its demand of every mineral.",
-        "",
-    ]
-    after = steps.get(VAULT + BILLION)
-    if after is not None:
-        lines += [
-            f"A 13th billion would lower the expected cost by a further {usd(after)}"
-            + (f"; the 12th lowered it by {usd(steps[VAULT])}" if VAULT in steps else "")
-            + ".",
-            "",
-        ]
+        + (
+            ", the smallest budget in the sweep that meets the coverage rules,"
+            if first.budget
+            else ""
+        )
+        + f" and {usd(vault['expected_cost'] - most['expected_cost'])} more than with "
+        f"{usd(most.budget)}. Expected shortage "
+        f"{_change(first['shortage_t'], vault['shortage_t'], tonnes)}; in the worst scenario "
+        f"every country still gets at least {share(vault['coverage_worst'])} of its demand of "
+        f"every mineral ({share(first['coverage_worst'])} at {usd(first.budget)})."
+    )
+    lines += [text, ""]
+    parts = []
+    if VAULT in steps:
+        parts.append(f"The 12th billion lowered the expected cost by {usd(steps[VAULT])}")
+    if VAULT + BILLION in steps:
+        parts.append(f"a 13th would lower it by {usd(steps[VAULT + BILLION])} more")
+    if parts:
+        lines += ["; ".join(parts) + ".", ""]
     lines += [
-        "| mineral | stockpile bought | stockpile spend | refinery capacity built | refinery "
-        "capex | CfD volume | worst-scenario coverage | expected shortage |",
+        "| mineral | stockpile purchases | largest stock held | refinery capacity built | "
+        "refinery capex | CfD volume | worst-scenario coverage | expected shortage |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for mineral in minerals:
+    for m in minerals:
         lines.append(
-            f"| {mineral} | {tonnes(vault[f'stockpile_t[{mineral}]'])} | "
-            f"{usd(vault[f'spend_stockpile[{mineral}]'])} | "
-            f"{vault[f'capacity_tpa[{mineral}]']:,.0f} t/yr | "
-            f"{usd(vault[f'spend_capex[{mineral}]'])} | {vault[f'cfd_tpa[{mineral}]']:,.0f} t/yr | "
-            f"{share(vault[f'coverage_worst[{mineral}]'])} | "
-            f"{tonnes(vault[f'shortage_t[{mineral}]'])} |"
+            f"| {m} | {usd(vault[f'spend_stockpile[{m}]'])} "
+            f"({tonnes(vault[f'stockpile_t[{m}]'])}) | {tonnes(vault[f'stock_peak_t[{m}]'])} | "
+            f"{vault[f'capacity_tpa[{m}]']:,.0f} t/yr | {usd(vault[f'spend_capex[{m}]'])} | "
+            f"{vault[f'cfd_tpa[{m}]']:,.0f} t/yr | {share(vault[f'coverage_worst[{m}]'])} | "
+            f"{tonnes(vault[f'shortage_t[{m}]'])} |"
         )
     offers = vault.record.get("offers") or "none"
     lines += ["", f"CfD offers accepted at $12bn: {offers}.", ""]

@@ -7,8 +7,9 @@ and contracted volume t/yr. Per-mineral figures are keyed `name[mineral]`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
+
+import pandas as pd
 
 from planner.case import Case
 from planner.outcome import COST_COMPONENTS, Outcome
@@ -17,7 +18,9 @@ from planner.outcome import COST_COMPONENTS, Outcome
 PER_MINERAL: dict[str, str] = {
     "coverage_worst": "lowest share of demand met, over scenarios, countries and years",
     "shortage_t": "expected unmet demand over the horizon, t",
-    "stockpile_t": "stockpile purchased over the horizon, t",
+    "stockpile_t": "stockpile purchases over the horizon, t (tonnes bought and released within "
+    "a year are ordinary supply routed through the stockpile)",
+    "stock_peak_t": "largest expected stock held at a year's end, all countries together, t",
     "capacity_tpa": "new refinery capacity built, t/yr",
     "cfd_tpa": "CfD volume accepted, t/yr",
     "spend_stockpile": "stockpile purchases at base prices, USD (undiscounted)",
@@ -87,9 +90,8 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
         per["cfd_tpa"][offer.mineral] += offer.volume
         per["cfd_payment"][offer.mineral] += _expected_cfd_payment(case, name)
 
-    worst, expected_short = _coverage(case, outcome)
-    per["coverage_worst"] = worst
-    per["shortage_t"] = expected_short
+    per.update(_second_stage(case, outcome))
+    worst = per["coverage_worst"]
     record.update(
         {
             "spend_total": sum(per["spend_capex"].values()) + sum(per["spend_stockpile"].values()),
@@ -98,7 +100,7 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
             "offers_accepted": len(accepted),
             "offers": ", ".join(accepted),
             "coverage_worst": min((v for v in worst.values() if v is not None), default=None),
-            "shortage_t": sum(expected_short.values()),
+            "shortage_t": sum(per["shortage_t"].values()),
             "budget_shortfall": None,
         }
     )
@@ -124,24 +126,33 @@ def _expected_cfd_payment(case: Case, offer_name: str) -> float:
     return total
 
 
-def _coverage(case: Case, outcome: Outcome) -> tuple[dict[str, float | None], dict[str, float]]:
-    """Per mineral: worst share of demand met (None without demand) and expected shortage, t."""
-    worst: dict[str, float | None] = dict.fromkeys(case.minerals)
-    expected: dict[str, float] = defaultdict(float)
+def _second_stage(case: Case, outcome: Outcome) -> dict[str, dict[str, float | None]]:
+    """Per mineral, from the scenario flows: worst share of demand met (None without demand),
+    expected shortage (t) and the largest expected stock held at a year's end (t)."""
     flows = outcome.plan.flows
-    probability = {name: s.probability for name, s in case.scenarios.items()}
-    for scenario, mineral, country, year, shortage in zip(
-        flows["scenario"],
-        flows["mineral"],
-        flows["country"],
-        flows["year"],
-        flows["shortage"],
-        strict=True,
-    ):
-        expected[mineral] += probability[scenario] * shortage
-        demand = case.demand.get((mineral, country, int(year)), 0.0)
-        if demand > 0:
-            met = min(1.0, max(0.0, 1.0 - shortage / demand))
-            current = worst[mineral]
-            worst[mineral] = met if current is None else min(current, met)
-    return worst, {m: expected[m] for m in case.minerals}
+    weight = flows["scenario"].map({n: s.probability for n, s in case.scenarios.items()})
+    demand = pd.Series(
+        [
+            case.demand.get((m, r, int(t)), 0.0)
+            for m, r, t in zip(flows["mineral"], flows["country"], flows["year"], strict=True)
+        ],
+        index=flows.index,
+    )
+    # Solver tolerances leave shortages of ±1e-9 t; clip them so that figures read as people expect.
+    shortage = flows["shortage"].clip(lower=0.0)
+    met = (1.0 - shortage / demand.where(demand > 0)).clip(0.0, 1.0)
+    stock = (flows["inventory"] * weight).groupby([flows["mineral"], flows["year"]]).sum()
+    worst = met.groupby(flows["mineral"]).min()
+    expected = (shortage * weight).groupby(flows["mineral"]).sum()
+    peak = stock.groupby(level=0).max()
+    figures: dict[str, dict[str, float | None]] = {
+        "coverage_worst": {},
+        "shortage_t": {},
+        "stock_peak_t": {},
+    }
+    for mineral in case.minerals:
+        lowest = worst.get(mineral)
+        figures["coverage_worst"][mineral] = None if pd.isna(lowest) else float(lowest)
+        figures["shortage_t"][mineral] = float(expected.get(mineral, 0.0))
+        figures["stock_peak_t"][mineral] = float(max(peak.get(mineral, 0.0), 0.0))
+    return figures

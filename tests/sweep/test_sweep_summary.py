@@ -1,0 +1,51 @@
+"""A run's figures add up: the identities between the sweep record and the solve it summarises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.outcome import COST_COMPONENTS, Outcome
+from planner.solve import solve_case
+from planner.sweep.summary import PER_MINERAL, summarise
+from planner.validate import read_case
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
+
+
+def test_figures_of_the_example_case_add_up() -> None:
+    case, _ = read_case(EXAMPLE)
+    outcome = solve_case(case, threads=1, coverage_duals=False)
+    assert outcome.status == "optimal"
+    record = summarise(case, outcome)
+    minerals = list(case.minerals)
+
+    assert record["objective"] == pytest.approx(outcome.objective)
+    assert sum(record[f"cost_{c}"] for c in COST_COMPONENTS) == pytest.approx(
+        record["expected_cost"], rel=1e-9
+    )
+    for total in ("spend_capex", "spend_stockpile", "shortage_t"):
+        assert sum(record[f"{total}[{m}]"] for m in minerals) == pytest.approx(record[total])
+    assert record["spend_total"] == pytest.approx(record["spend_capex"] + record["spend_stockpile"])
+    assert sum(record[f"cfd_payment[{m}]"] for m in minerals) == pytest.approx(
+        record["cost_cfd_government_payment"]
+    )
+    assert record["coverage_worst"] == min(
+        record[f"coverage_worst[{m}]"]
+        for m in minerals
+        if record[f"coverage_worst[{m}]"] is not None
+    )
+    for mineral in minerals:  # coverage never below the mineral's requirement
+        assert record[f"coverage_worst[{mineral}]"] >= case.minerals[mineral].coverage - 1e-9
+    accepted = set(outcome.plan.offers.loc[outcome.plan.offers["accepted"], "offer"])
+    assert record["offers_accepted"] == len(accepted)
+    assert set(record["offers"].split(", ")) - {""} == accepted
+    assert set(record) >= {f"{key}[{m}]" for key in PER_MINERAL for m in minerals}
+
+
+def test_a_run_without_a_plan_keeps_its_reason() -> None:
+    case, _ = read_case(EXAMPLE)
+    record = summarise(case, Outcome(status="solver_error", message="HiGHS stopped"))
+    assert record["status"] == "solver_error" and record["message"] == "HiGHS stopped"
+    assert record["objective"] is None and record["budget_shortfall"] is None
