@@ -304,7 +304,7 @@ def _storable(worksheet: object, value: Value) -> Value | Cell:
         return _cell(worksheet, value) if value.startswith("=") or value in ERROR_CODES else value
     if isinstance(value, float) and float(f"{value:.16g}") != value:
         return _number_cell(worksheet, repr(value))
-    if isinstance(value, int) and abs(value) >= 10**16:
+    if isinstance(value, int) and abs(value) > 2**53:  # beyond what a float holds exactly
         return _number_cell(worksheet, str(value))
     return value
 
