@@ -230,3 +230,27 @@ def test_results_record_which_input_they_were_made_from(solved_example, tmp_path
     changed, _ = read_case(copy)
     assert made_from(changed, path) is False
     assert check_results(changed, path) == []
+
+
+def test_cvar_figures_are_recomputed_from_the_scenario_costs(tmp_path):
+    """Random case 2 weighs CVaR at α = 0.9 by 0.3 over three scenarios: the reported CVaR is the
+    exact one of the reported scenario costs, and a wrong CVaR or η is named as an objective
+    violation (the objective is evaluated at the reported η)."""
+    folder = write_random_case(tmp_path / "case", 2)
+    case, _ = read_case(folder)
+    assert case.settings.cvar_weight == 0.3 and len(case.scenarios) == 3
+    outcome = solve_case(case, coverage_duals=False)
+    path = tmp_path / "results.xlsx"
+    write_results(path, case, outcome)
+    costs = dict(
+        zip(outcome.scenario_costs["scenario"], outcome.scenario_costs["cost"], strict=True)
+    )
+    probability = {w: s.probability for w, s in case.scenarios.items()}
+    assert outcome.cvar == pytest.approx(exact_cvar(costs, probability, 0.9), rel=1e-9)
+    assert check_results(case, path) == []
+    for metric in ("cvar", "cvar_eta"):
+        book = openpyxl.load_workbook(path)
+        _set(book, "Summary", "value", lambda x: x + 0.05 * abs(x) + 1e4, metric=metric)
+        corrupted = tmp_path / f"{metric}.xlsx"
+        book.save(corrupted)
+        assert OBJECTIVE in {v.check for v in check_results(case, corrupted)}, metric
