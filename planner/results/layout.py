@@ -170,6 +170,7 @@ SUMMARY_METRICS: tuple[tuple[str, str, str, str], ...] = (
     ("handoff_seconds", "s", SECONDS, "time spent handing the model to HiGHS"),
     ("solve_seconds", "s", SECONDS, "time HiGHS spent solving"),
     ("duals_seconds", "s", SECONDS, "time spent on the marginal cost of coverage"),
+    ("diagnose_seconds", "s", SECONDS, "time spent diagnosing an infeasible case"),
     ("columns", "", COUNT, "variables of the model"),
     ("rows", "", COUNT, "constraints of the model"),
     ("nonzeros", "", COUNT, "non-zero coefficients of the model"),

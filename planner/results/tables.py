@@ -87,7 +87,7 @@ def summary_figures(case: Case, outcome: Outcome) -> Summary:
         planner_version=__version__,
         highs_version=outcome.highs_version,
     )
-    for stage in ("read", "build", "handoff", "solve", "duals"):
+    for stage in ("read", "build", "handoff", "solve", "duals", "diagnose"):
         figures[f"{stage}_seconds"] = outcome.timings.get(stage)
     for measure in ("columns", "rows", "nonzeros", "integers"):
         figures[measure] = outcome.size.get(measure)
