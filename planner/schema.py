@@ -183,9 +183,12 @@ SHEETS: dict[str, Sheet] = {
             "one row per setting: the planning horizon and the solve's options",
             (
                 Field(
-                    "setting", Kind.ID, "name of the setting (see the Settings rows below)", True
+                    "setting",
+                    Kind.ID,
+                    "name of the setting (see the rows 'setting ...' below)",
+                    True,
                 ),
-                Field("value", Kind.TEXT, "its value (blank: the setting's default)"),
+                Field("value", Kind.TEXT, "its value", blank="the setting's default"),
             ),
             key=("setting",),
         ),
@@ -331,7 +334,7 @@ SHEETS: dict[str, Sheet] = {
                 Field(
                     "min_capacity",
                     Kind.NUMBER,
-                    "smallest new build",
+                    "smallest new build (at most max_capacity)",
                     default=0.0,
                     unit=_RATE,
                     **_NON_NEGATIVE,
@@ -434,7 +437,9 @@ SHEETS: dict[str, Sheet] = {
                     low_open=True,
                 ),
                 _year("start_year", "first year the contract delivers", blank="start_year"),
-                _year("end_year", "last year the contract delivers", blank="end_year"),
+                _year(
+                    "end_year", "last year the contract delivers (≥ start_year)", blank="end_year"
+                ),
                 Field(
                     "kind",
                     Kind.CHOICE,
@@ -447,14 +452,14 @@ SHEETS: dict[str, Sheet] = {
         ),
         Sheet(
             "Stockpiles",
-            "places where a country may hold a mineral",
+            "places where a country may hold a mineral; one row per (country, mineral)",
             (
                 Field("country", Kind.ID, "a Countries row", True, refers_to="Countries"),
                 Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
                 Field(
                     "initial",
                     Kind.NUMBER,
-                    "held before start_year",
+                    "held before start_year (at most capacity)",
                     default=0.0,
                     unit="t",
                     **_NON_NEGATIVE,
@@ -491,7 +496,8 @@ SHEETS: dict[str, Sheet] = {
         ),
         Sheet(
             "Disruptions",
-            "share of a source's supply lost in some years of some scenarios",
+            "share of a source's supply lost in some years of some scenarios; two rows may not "
+            "cover the same scenario, source, mineral and year",
             (
                 Field(
                     "scenario",
@@ -511,14 +517,15 @@ SHEETS: dict[str, Sheet] = {
                     refers_to="Minerals",
                 ),
                 _year("from_year", "first year of the cut (inclusive)", blank="start_year"),
-                _year("to_year", "last year of the cut (inclusive)", blank="end_year"),
+                _year("to_year", "last year of the cut (inclusive, ≥ from_year)", blank="end_year"),
                 Field("share_lost", Kind.NUMBER, "share of availability lost", True, **_SHARE),
             ),
             required=False,
         ),
         Sheet(
             "PriceShocks",
-            "market price multipliers in some years of some scenarios",
+            "market price multipliers in some years of some scenarios; two rows may not cover the "
+            "same scenario, mineral and year",
             (
                 Field(
                     "scenario",
@@ -535,7 +542,9 @@ SHEETS: dict[str, Sheet] = {
                     refers_to="Minerals",
                 ),
                 _year("from_year", "first year of the shock (inclusive)", blank="start_year"),
-                _year("to_year", "last year of the shock (inclusive)", blank="end_year"),
+                _year(
+                    "to_year", "last year of the shock (inclusive, ≥ from_year)", blank="end_year"
+                ),
                 Field(
                     "multiplier",
                     Kind.NUMBER,

@@ -9,7 +9,7 @@ message); warnings never stop a case, any error does. Entry points:
 
 Both return `(case, warnings)` and raise `InputError` carrying all issues when there is an error.
 The work is one pass over each sheet's rows with plain dicts, so a case with 10^5 demand rows
-validates in well under a second.
+validates in about a second.
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def case_from_raw(raw: RawWorkbook) -> tuple[Case, list[Issue]]:
 
 
 def _issue_order(issue: Issue) -> tuple[int, int]:
-    sheet = _SHEET_ORDER.get(issue.sheet, len(_SHEET_ORDER)) if issue.sheet else -1
+    """File-level issues first, then sheets in schema order, then rows."""
+    known = find_sheet(issue.sheet) if issue.sheet else None
+    sheet = -1 if not issue.sheet else _SHEET_ORDER[known.name] if known else len(_SHEET_ORDER)
     return sheet, issue.row or 0
 
 
@@ -212,10 +214,15 @@ class _Checker:
     positions: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def error(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.issues.append(error(sheet, row, column, message))
+        self.issues.append(error(self._shown_name(sheet), row, column, message))
 
     def warn(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.issues.append(warning(sheet, row, column, message))
+        self.issues.append(warning(self._shown_name(sheet), row, column, message))
+
+    def _shown_name(self, sheet: str) -> str:
+        """The sheet's name as the workbook spells it, which is what the user looks for."""
+        found = self.sheets.get(sheet)
+        return found.name if found is not None else sheet
 
     # The order matters: references need the referenced sheet's names first.
     def run(self) -> Case:

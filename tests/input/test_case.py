@@ -223,3 +223,13 @@ def test_identifiers_are_exact_after_trimming() -> None:
     with pytest.raises(InputError) as caught:
         case_from_raw(minimal(Demand=demand))
     assert "did you mean 'M'?" in caught.value.errors[0].message
+
+
+def test_issues_name_sheets_as_the_workbook_spells_them() -> None:
+    raw = minimal()
+    raw.sheets["minerals "] = raw.sheets.pop("Minerals")
+    raw.sheets["minerals "].name = "minerals "
+    raw.set("minerals ", 2, "price", -1)
+    with pytest.raises(InputError) as caught:
+        case_from_raw(raw)
+    assert str(caught.value.errors[0]) == "minerals !2, price: must be > 0 (found -1)"
