@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from results_cases import EXAMPLE, TINY, write_case
 
 from planner.case import Case
 from planner.outcome import Outcome
 from planner.results.workbook import write_results
 from planner.solve import solve_case
 from planner.validate import read_case
+from tests.results.results_cases import EXAMPLE, TINY, write_case
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from random_cases import write_random_case
+from tests.random_cases import write_random_case
 
 __all__ = ["EXAMPLE", "TINY", "write_case", "write_random_case"]
 

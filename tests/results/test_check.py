@@ -7,7 +7,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from results_cases import EXAMPLE, write_random_case
 
 from planner.results.check import (
     BUDGET,
@@ -33,6 +32,7 @@ from planner.results.check import (
 from planner.results.workbook import write_results
 from planner.solve import solve_case
 from planner.validate import read_case
+from tests.results.results_cases import EXAMPLE, write_random_case
 
 # Enough seeds to meet every feature of the generator (asserted below), few enough for seconds.
 SEEDS = range(6)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from results_cases import EXAMPLE, TINY, write_case
 
 from planner.io import read_raw, write_raw
 from planner.results.console import StatusLine, bundled_input
+from tests.results.results_cases import EXAMPLE, TINY, write_case
 
 PLANNER = [sys.executable, "-m", "planner"]
 
@@ -48,50 +48,45 @@ def summary_of(path: Path) -> dict[str, object]:
     return figures
 
 
-@pytest.fixture(scope="module")
-def bundled_run(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Path, subprocess.CompletedProcess]:
-    """`planner solve --json summary.json` with no INPUT, in an empty folder."""
-    cwd = tmp_path_factory.mktemp("bundled")
-    return cwd, planner("solve", "--json", "summary.json", cwd=cwd)
-
-
-def test_solve_without_input_solves_the_bundled_case(bundled_run):
-    """Exit 0: the default results path, the printed summary and the JSON summary."""
-    cwd, done = bundled_run
+def test_solve_exits_0_writes_results_beside_the_user_and_the_plan_checks(tmp_path):
+    """Exit 0 on the example: the default results path in the current folder, the printed
+    summary, the JSON summary, an unchanged input, and `planner check` exits 0 on the plan."""
+    before = folder_digest(EXAMPLE)
+    done = planner("solve", EXAMPLE, "--json", "summary.json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    bundled = bundled_input()
-    stem = bundled.stem if bundled.suffix == ".xlsx" else bundled.name
-    results = cwd / f"{stem}-results.xlsx"
+    results = tmp_path / "example-results.xlsx"
     assert results.is_file()
     out = done.stdout
-    assert f"solving the bundled case {bundled.name}" in out
     for expected in (
         "Solved   optimal",
         "objective",
         "Expected discounted cost by component",
         "total (expected cost)",
         "First-stage spending",
-        "Stockpile",
-        "Results  ",
+        "Builds",
+        "Accepted CfD offers",
+        "Stockpile purchases",
+        f"Results  {results}",
     ):
         assert expected in out, expected
     for stage in ("read", "build", "hand-off", "solve"):
         assert f"{stage} " in out
-    figures = json.loads((cwd / "summary.json").read_text())
+    figures = json.loads((tmp_path / "summary.json").read_text())
     assert figures["status"] == summary_of(results)["status"] == "optimal"
     assert figures["objective"] == pytest.approx(summary_of(results)["objective"], rel=1e-12)
+    assert folder_digest(EXAMPLE) == before
+    checked = planner("check", EXAMPLE, results, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert "every constraint holds" in checked.stdout
 
 
-def test_the_bundled_plan_checks(bundled_run):
-    """`planner check` exits 0 on the plan of the bundled case."""
-    cwd, _ = bundled_run
-    bundled = bundled_input()
-    results = next(cwd.glob("*-results.xlsx"))
-    done = planner("check", bundled, results, cwd=cwd)
-    assert done.returncode == 0, done.stdout
-    assert "every constraint holds" in done.stdout
+def test_solve_without_input_takes_the_bundled_case(tmp_path):
+    """The bundled case is announced first; an unwritable results path stops the run before
+    anything is read or solved (the full bundled solve is tested in tests/test_bundled_case.py)."""
+    done = planner("solve", "-o", tmp_path / "missing" / "r.xlsx", cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"solving the bundled case {bundled_input().name}" in done.stdout
+    assert "does not exist" in done.stderr
 
 
 def test_invalid_input_exits_1_naming_sheet_row_and_column(tmp_path):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from results_cases import EXAMPLE, TINY, write_case
 
 from planner.errors import PlannerError
 from planner.io import read_raw, write_raw
@@ -19,6 +18,7 @@ from planner.results.check import check_results
 from planner.results.workbook import write_results, write_summary_json
 from planner.solve import solve_case
 from planner.validate import read_case
+from tests.results.results_cases import EXAMPLE, TINY, write_case
 
 
 def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
