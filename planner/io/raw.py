@@ -6,12 +6,26 @@ touching a file. It knows nothing of the schema beyond matching names the way wo
 (column names and sheet names without regard to case or surrounding spaces, identifiers after
 trimming).
 
+Shape: `RawWorkbook.sheets` maps each sheet name (as the file spells it, in file order) to a
+`RawSheet` with `header` (the cells of row 1) and `rows`, the non-blank rows below it, each a
+`RawRow` with its spreadsheet `number` and its `values` left to right. Blank rows are not stored,
+but the numbers of the others keep the gaps, so messages and conversions keep row numbers.
+
 Cell values are `str | int | float | None` (None = blank). Readers normalise what a spreadsheet may
 hold into these: blank and empty text become None; booleans become the text TRUE/FALSE; dates
-become ISO text; line breaks become `\\n`; a text cell that holds exactly a number as Python writes
-it (`2030`, `0.25`, `1e+20`, but not `007`) becomes that number, because
-CSV cannot tell the two apart. Text such as `1,200` or ` 3.5 ` stays text, for the validator to
-read. So a workbook, its CSV folder and the workbook written back from that folder are equal.
+become ISO text; line breaks become `\\n`; a text cell that holds exactly a number as Python
+writes it (`2030`, `0.25`, `1e+20`, but not `007`) becomes that number, because CSV cannot tell
+the two apart. Text such as `1,200` or ` 3.5 ` stays text, for the validator to read. So a
+workbook, its CSV folder and the workbook written back from that folder are equal.
+
+Changing a case in code:
+
+    variant = raw.copy()
+    variant.set("Sites", "Texas separation plant", "max_capacity", 8000)   # by identifier
+    variant.set("Demand", {"mineral": "Gallium", "country": "Japan", "year": None}, "demand", 70)
+    variant.set("Minerals", 3, "coverage", "60%")                          # by row number
+    variant.set_setting("budget", 2e9)                                     # adds the row if absent
+    case, warnings = planner.validate.case_from_raw(variant)
 """
 
 from __future__ import annotations
