@@ -17,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
+from planner.errors import PlannerError
 from planner.sweep.expand import Run
 
 Record = dict[str, Any]
@@ -27,6 +28,9 @@ class Job(Protocol):
 
     def __call__(self, run: Run) -> Record: ...
 
+
+# How long to wait for a Dask scheduler before saying it cannot be reached.
+CONNECT_SECONDS = 20
 
 # A run in flight when a worker process dies is tried this many times before it is recorded as
 # failed: a crash caused by another run in the same pool should not condemn it.
@@ -162,9 +166,15 @@ def _requeue_or_fail(
 def _execute_dask(
     job: Job, runs: Sequence[Run], record: Callable[[Run, Record], None], address: str
 ) -> None:
-    from distributed import Client, as_completed
-
-    with Client(address) as client:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise PlannerError("--dask needs dask.distributed: pip install 'planner[sweep]'") from None
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise PlannerError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+    with client:
         [shared] = client.scatter([job], broadcast=True, hash=False)
         futures = {
             client.submit(_call, shared, run, pure=False, retries=ATTEMPTS - 1): run for run in runs
