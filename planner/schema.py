@@ -70,7 +70,9 @@ class Field:
             return self.blank
         if self.default is None:
             return "" if self.required else "none"
-        return _number_text(self.default) if isinstance(self.default, float) else self.default
+        if isinstance(self.default, str):
+            return self.default
+        return _number_text(self.default)
 
     def accepts(self, value: float) -> bool:
         """Whether a parsed number lies within the bounds."""

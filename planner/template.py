@@ -26,7 +26,7 @@ _EXAMPLE: dict[str, list[dict[str, Value]]] = {
         {"setting": "start_year", "value": 2026},
         {"setting": "end_year", "value": 2035},
         {"setting": "discount_rate", "value": 0.05},
-        {"setting": "budget", "value": 1_500_000_000},
+        {"setting": "budget", "value": 1_200_000_000},
         {"setting": "terminal_value_fraction", "value": 1},
         {"setting": "cvar_weight", "value": 0},
         {"setting": "cvar_alpha", "value": 0.95},
