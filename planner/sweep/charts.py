@@ -11,6 +11,7 @@ Runs that found no plan have no cost; line charts mark their values with a grey 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,15 @@ def tornado(path: Path, manifest: dict[str, Any], records: Sequence[dict]) -> Pa
 
 
 def _value_text(value: float, relative: bool) -> str:
-    return f"x{value:g}" if relative else f"{value:,.4g}"
+    return f"x{value:g}" if relative else compact(value)
+
+
+def compact(value: float, _position: object = None) -> str:
+    """A value as it would be typed in a definition: 0.25, 1,200, 8e9, 2.5e6."""
+    if value == 0 or abs(value) < 1e6:
+        return f"{value:,.6g}"
+    exponent = 3 * math.floor(math.log10(abs(value)) / 3)
+    return f"{value / 10**exponent:.4g}e{exponent}"
 
 
 def line(
@@ -162,7 +171,7 @@ def line(
         )
     coverage_axes.set_xlabel(label)
     if not relative:
-        coverage_axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _=None: f"{v:,.4g}"))
+        coverage_axes.xaxis.set_major_formatter(FuncFormatter(compact))
     cost_axes.set_title(f"Sweep of {label}")
     return _save(figure, path)
 
