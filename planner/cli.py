@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from planner import __version__
-from planner.errors import PlannerError
+from planner.errors import InputError, PlannerError
 
 
 class PlannerGroup(click.Group):
@@ -153,6 +153,8 @@ def convert(input_path: Path, output_path: Path, force: bool) -> None:
     if output_path.resolve() == input_path.resolve():
         raise PlannerError("OUTPUT is INPUT; give another path so the input stays unchanged")
     raw = read_raw(input_path)
+    if any(note.severity == "error" for note in raw.notes):
+        raise InputError(raw.notes, str(input_path))  # formulas whose values would be lost
     write_raw(raw, output_path, overwrite=force)
     click.echo(f"Wrote {output_path} ({_count(len(raw.sheets), 'sheet')}).")
 

@@ -39,6 +39,7 @@ from planner.errors import InputError, Issue, error, warning
 from planner.io import read_raw
 from planner.io.raw import RawSheet, RawWorkbook, Value, cell_text, column_key
 from planner.schema import (
+    README_SHEET,
     SETTINGS,
     SETTINGS_SHEET,
     SHEETS,
@@ -226,7 +227,17 @@ class _Checker:
 
     # The order matters: references need the referenced sheet's names first.
     def run(self) -> Case:
-        self.issues.extend(self.raw.notes)
+        for note in self.raw.notes:
+            sheet = find_sheet(note.sheet)
+            if note.severity == "error" and (sheet is None or sheet.name == README_SHEET):
+                # A sheet the planner does not read: its unreadable cells do not matter here.
+                note = warning(
+                    note.sheet,
+                    note.row,
+                    note.column,
+                    f"{note.message} (the planner does not read this sheet)",
+                )
+            self.issues.append(note)
         self._match_sheets()
         settings = self._settings()
         minerals = self._minerals()

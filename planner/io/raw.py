@@ -216,8 +216,9 @@ class RawSheet:
 class RawWorkbook:
     """All sheets of an input, in the order the file has them.
 
-    `origin` is the path read from (for messages); `notes` are warnings found while reading
-    (e.g. a chart sheet that was skipped). Neither takes part in equality.
+    `origin` is the path read from (for messages); `notes` are issues found while reading: a
+    chart sheet that was skipped (a warning), a formula without a saved value (an error, since
+    the cell reads as blank). Neither takes part in equality.
     """
 
     sheets: dict[str, RawSheet] = field(default_factory=dict)

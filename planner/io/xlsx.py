@@ -41,7 +41,9 @@ _MAX_WIDTH = 60
 def read_xlsx(
     path: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int = limits.MAX_ROWS
 ) -> RawWorkbook:
-    """Every sheet of the workbook at `path`, cells as cached values; InputError on any failure."""
+    """Every sheet of the workbook at `path`, cells as cached values; InputError when the file
+    cannot be read. Formula cells without a saved value read as blank and are listed in
+    `notes` as errors: validation and conversion decide what they mean for their purpose."""
     worksheet_paths = _check_container(path, max_bytes)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -60,15 +62,13 @@ def read_xlsx(
             if cells > limits.MAX_CELLS:
                 raise _too_big(path, f"more than {limits.MAX_CELLS:,} cells")
             raw.sheets[name] = sheet
-        formula_issues = _formulas_without_value(path, raw, worksheet_paths)
+        raw.notes.extend(_formulas_without_value(path, raw, worksheet_paths))
     except InputError:
         raise
     except Exception as exc:  # a sheet's XML or compressed data is broken
         raise _damaged(path, exc) from None
     finally:
         book.close()
-    if formula_issues:
-        raise InputError(formula_issues, str(path))
     return raw
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from planner.io import read_raw
@@ -147,6 +148,19 @@ def test_convert_keeps_a_broken_case_as_it_is(tmp_path: Path) -> None:
     target = tmp_path / "broken.xlsx"
     assert planner("convert", BROKEN, target).returncode == 0
     assert read_raw(target) == read_raw(BROKEN)
+
+
+def test_convert_refuses_formulas_whose_values_would_be_lost(tmp_path: Path) -> None:
+    source = tmp_path / "case.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Countries"
+    book.active.append(["country", "shipping_cost"])
+    book.active.append(["R", "=1+1"])
+    book.save(source)
+    result = planner("convert", source, tmp_path / "case")
+    assert result.returncode == 1
+    assert "Countries!2, shipping_cost: formula without a saved value (=1+1)" in result.stderr
+    assert not (tmp_path / "case").exists()
 
 
 def test_usage_errors_exit_2() -> None:

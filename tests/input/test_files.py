@@ -9,12 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from input_workbooks import example, write_openpyxl
+from input_workbooks import example, find_issue, write_openpyxl
 
 from planner.errors import InputError, PlannerError
 from planner.io import RawRow, RawSheet, RawWorkbook, read_raw, write_raw
 from planner.io.csv_folder import read_csv_folder
 from planner.io.xlsx import read_xlsx
+from planner.validate import case_from_raw
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -120,14 +121,29 @@ def test_formula_without_saved_value_is_an_error_naming_the_cell(tmp_path: Path)
         tmp_path / "case.xlsx",
         {"Countries": [["country", "shipping_cost"], ["R", "=1+1"], ["S", 5], ["T", "=B3*2"]]},
     )
-    with pytest.raises(InputError) as caught:
-        read_raw(path)
-    assert [str(issue) for issue in caught.value.issues] == [
+    raw = read_raw(path)
+    assert raw.sheet("Countries").rows == [RawRow(2, ["R"]), RawRow(3, ["S", 5]), RawRow(4, ["T"])]
+    assert [str(issue) for issue in raw.notes] == [
         "Countries!2, shipping_cost: formula without a saved value (=1+1); open the file in a "
         "spreadsheet program and save it, so that its values are stored",
         "Countries!4, shipping_cost: formula without a saved value (=B3*2); open the file in a "
         "spreadsheet program and save it, so that its values are stored",
     ]
+    with pytest.raises(InputError) as caught:
+        case_from_raw(raw)
+    assert find_issue(caught.value.errors, "error", "Countries", 4, "shipping_cost", "formula")
+
+
+def test_formula_without_saved_value_in_an_unused_sheet_is_a_warning(tmp_path: Path) -> None:
+    case = example()
+    case.sheets["README"] = RawSheet("README", ["note"], [RawRow(2, ["=1+1"])])
+    path = tmp_path / "case.xlsx"
+    write_raw(case, path)
+    book = openpyxl.load_workbook(path)
+    book["README"]["A2"] = "=1+1"  # a real formula this time, saved without its value
+    book.save(path)
+    _, warnings = case_from_raw(read_raw(path))
+    assert find_issue(warnings, "warning", "README", 2, "note", "the planner does not read")
 
 
 def test_formula_with_saved_value_reads_the_value(tmp_path: Path) -> None:
