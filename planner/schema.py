@@ -117,6 +117,8 @@ def _year(name: str, meaning: str, **extra: object) -> Field:
 
 
 SETTINGS_SHEET = "Settings"
+README_SHEET = "README"
+SWEEPS_SHEET = "Sweeps"  # read by `planner sweep`, not part of the case
 
 # The Settings sheet holds one row per setting (columns `setting`, `value`); these are the settings.
 SETTINGS: tuple[Field, ...] = (
@@ -559,15 +561,19 @@ SHEETS: dict[str, Sheet] = {
             required=False,
         ),
         Sheet(
-            "README",
+            SWEEPS_SHEET,
+            "sweep definitions for planner sweep (see planner sweep --help); the case ignores it",
+            (),
+            required=False,
+        ),
+        Sheet(
+            README_SHEET,
             "free text for people; the planner ignores it",
             (),
             required=False,
         ),
     )
 }
-
-README_SHEET = "README"
 
 
 def find_sheet(name: str) -> Sheet | None:

@@ -299,7 +299,7 @@ def template_workbook(example: bool = True) -> RawWorkbook:
     the README sheet."""
     raw = RawWorkbook()
     for name, sheet in SHEETS.items():
-        if name == README_SHEET:
+        if not sheet.columns:  # README (written below) and Sweeps (planner sweep's own)
             continue
         raw_sheet = RawSheet(name, [column.name for column in sheet.columns])
         for values in _EXAMPLE[name] if example else ():

@@ -39,7 +39,6 @@ from planner.errors import InputError, Issue, error, warning
 from planner.io import read_raw
 from planner.io.raw import RawSheet, RawWorkbook, Value, cell_text, column_key
 from planner.schema import (
-    README_SHEET,
     SETTINGS,
     SETTINGS_SHEET,
     SHEETS,
@@ -229,7 +228,7 @@ class _Checker:
     def run(self) -> Case:
         for note in self.raw.notes:
             sheet = find_sheet(note.sheet)
-            if note.severity == "error" and (sheet is None or sheet.name == README_SHEET):
+            if note.severity == "error" and (sheet is None or not sheet.columns):
                 # A sheet the planner does not read: its unreadable cells do not matter here.
                 note = warning(
                     note.sheet,

@@ -233,3 +233,11 @@ def test_issues_name_sheets_as_the_workbook_spells_them() -> None:
     with pytest.raises(InputError) as caught:
         case_from_raw(raw)
     assert str(caught.value.errors[0]) == "minerals !2, price: must be > 0 (found -1)"
+
+
+def test_sweeps_and_readme_sheets_are_not_part_of_the_case() -> None:
+    raw = minimal(
+        Sweeps=[["definition"], ["Settings.budget=0:1e9:3"]],
+        README=[["anything"], [None, "at all"]],
+    )
+    assert case_from_raw(raw)[1] == []
