@@ -356,6 +356,10 @@ class _Checker:
                 positions[key] = index
             else:
                 hint = _suggestion(key, known)
+                if ";" in key:
+                    hint = (
+                        " (the file seems separated by semicolons; save it as comma-separated CSV)"
+                    )
                 self.warn(name, 1, cell_text(title), f"unknown column, ignored{hint}")
         for column in sheet.columns:
             if column.required and column.name not in positions:

@@ -714,3 +714,13 @@ def test_disruption_of_a_pair_without_supply_warns() -> None:
     case, warnings = case_from_raw(raw)
     assert find_issue(warnings, "warning", "Disruptions", 6, "mineral", "has no effect")
     assert not any(key[1] == "Rest of world" and key[2] == GA for key in case.share_lost)
+
+
+def test_semicolon_separated_csv_gets_a_hint() -> None:
+    raw = example()
+    _replace_sheet(RawSheet("Countries", ["country;shipping_cost"], [RawRow(2, ["R;5"])]))(raw)
+    issues = issues_of(raw)
+    assert find_issue(issues, "error", "Countries", 1, "country", "required column is missing")
+    assert find_issue(
+        issues, "warning", "Countries", 1, "country;shipping_cost", "separated by semicolons"
+    )
