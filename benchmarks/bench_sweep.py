@@ -74,6 +74,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
     args = parser.parse_args()
     case = args.input or bundled_input()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         solve = time_solve(case, folder)
@@ -90,6 +91,15 @@ def main() -> int:
             f"{figures['run_mean']:.2f} s / {figures['run_median']:.2f} s | {solve:.1f} s |"
         )
     speedup = sweeps[1]["wall"] / sweeps[2]["wall"]
+    load = (
+        f"The machine's load average was {load_before:.1f} when the benchmark started and "
+        f"{os.getloadavg()[0]:.1f} when it ended, on {os.cpu_count()} cores: "
+        + (
+            "other work shared the cores, which slows the 2-worker sweep most."
+            if load_before > 0.5 * (os.cpu_count() or 1)
+            else "the cores were otherwise idle when it started."
+        )
+    )
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores "
         f"({default_workers()} usable), Python {platform.python_version()}, "
@@ -106,13 +116,18 @@ def main() -> int:
             "",
             *rows,
             "",
-            f"Two workers finish the sweep {speedup:.2f}x as fast as one. A run inside a sweep "
+            (
+                f"Two workers finish the sweep {speedup:.2f}x as fast as one."
+                if speedup >= 1
+                else f"Two workers were slower than one here ({sweeps[2]['wall']:.1f} s "
+                f"against {sweeps[1]['wall']:.1f} s)."
+            )
+            + " A run inside a sweep "
             f"takes {sweeps[1]['run_mean']:.2f} s on average against {solve:.1f} s for one "
             "`planner solve`: the sweep reads and checks the case once, starts its worker "
             "processes once (importing Pyomo and the solver once per process), and writes one "
             "small record per run instead of a full results workbook. Wall-clock times include "
-            "starting the workers, writing the sweep workbook and drawing the charts; other "
-            "processes on the machine at the time slow every figure alike.",
+            "starting the workers, writing the sweep workbook and drawing the charts. " + load,
             "",
         ]
     )
