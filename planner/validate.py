@@ -366,8 +366,11 @@ class _Checker:
                 self.error(name, 1, column.name, "required column is missing")
         return positions
 
-    def _define(self, sheet: str, rows: list[_Row], column: str) -> dict[str, _Row]:
-        """The rows by identifier, each identifier once; duplicates are errors."""
+    def _define(self, sheet: str) -> dict[str, _Row]:
+        """The rows of a sheet whose key is one identifier column, by identifier, each
+        identifier once; duplicates are errors."""
+        (column,) = SHEETS[sheet].key
+        rows = self._table(sheet)
         by_name: dict[str, _Row] = {}
         for row in rows:
             identifier = row[column]
@@ -383,6 +386,16 @@ class _Checker:
         usable = column in self.positions.get(sheet, ())
         self.names[sheet] = set(by_name) if usable else None
         return by_name
+
+    def _references_hold(self, sheet: str, row: _Row) -> bool:
+        """Whether every non-blank cell of the row that names another sheet's row (the schema's
+        `refers_to`) does; each one that does not is an error."""
+        checks = [
+            self._refers(sheet, row, column.name, column.refers_to)
+            for column in SHEETS[sheet].columns
+            if column.refers_to and row[column.name] is not None
+        ]
+        return all(checks)
 
     def _refers(self, sheet: str, row: _Row, column: str, target: str) -> bool:
         """Whether row's `column` names a row of `target` (an error when it does not)."""
@@ -508,7 +521,7 @@ class _Checker:
 
     def _minerals(self) -> dict[str, Mineral]:
         sheet = SHEETS["Minerals"]
-        rows = self._define("Minerals", self._table("Minerals"), "mineral")
+        rows = self._define("Minerals")
         return {
             name: Mineral(
                 name=name,
@@ -523,12 +536,10 @@ class _Checker:
         }
 
     def _prices(self, minerals: dict[str, Mineral]) -> dict[tuple[str, int], float]:
-        rows = self._unique("Prices", self._table("Prices"), ("mineral", "year"))
+        rows = self._unique("Prices", self._table("Prices"), (*SHEETS["Prices"].key, "year"))
         by_year: dict[tuple[str, int], float] = {}
         for row in rows:
-            if self._refers("Prices", row, "mineral", "Minerals") and self._in_horizon(
-                "Prices", row
-            ):
+            if self._references_hold("Prices", row) and self._in_horizon("Prices", row):
                 by_year[row["mineral"], row["year"]] = row["price"]
         years = self.horizon or ()
         return {
@@ -539,7 +550,7 @@ class _Checker:
 
     def _countries(self) -> dict[str, Country]:
         sheet = SHEETS["Countries"]
-        rows = self._define("Countries", self._table("Countries"), "country")
+        rows = self._define("Countries")
         return {
             name: Country(name, row.value(sheet.column("shipping_cost")))
             for name, row in rows.items()
@@ -548,18 +559,16 @@ class _Checker:
     # --- Demand and Sources: a blank-year row and year rows that override it ---
 
     def _year_rows(
-        self, sheet: str, keys: tuple[str, ...], references: dict[str, str], inherit: frozenset[str]
+        self, sheet: str, inherit: frozenset[str] = frozenset()
     ) -> dict[tuple[Any, ...], dict[int | None, _Row]]:
-        """Rows by their keys, then by year (None = the blank-year row), duplicates reported,
-        references checked and years outside the horizon dropped (with a warning)."""
+        """Rows by the sheet's key, then by year (None = the blank-year row), duplicates
+        reported, references checked and years outside the horizon dropped (with a warning)."""
+        keys = SHEETS[sheet].key
         rows = self._unique(sheet, self._table(sheet, inherit), (*keys, "year"))
         grouped: dict[tuple[Any, ...], dict[int | None, _Row]] = {}
         for row in rows:
-            valid = all(
-                [self._refers(sheet, row, column, target) for column, target in references.items()]
-            )
             if (
-                not valid
+                not self._references_hold(sheet, row)
                 or row.failed
                 or (row["year"] is not None and not self._in_horizon(sheet, row))
             ):
@@ -570,12 +579,7 @@ class _Checker:
         return grouped
 
     def _demand(self) -> dict[tuple[str, str, int], float]:
-        grouped = self._year_rows(
-            "Demand",
-            ("mineral", "country"),
-            {"mineral": "Minerals", "country": "Countries"},
-            frozenset(),
-        )
+        grouped = self._year_rows("Demand")
         demand = {}
         for (mineral, country), by_year in grouped.items():
             every_year = by_year.get(None)
@@ -591,9 +595,7 @@ class _Checker:
         """Supply per (source, mineral, year) and the (source, mineral) pairs named at all."""
         sheet = SHEETS["Sources"]
         price_factor = sheet.column("price_factor")
-        grouped = self._year_rows(
-            "Sources", ("source", "mineral"), {"mineral": "Minerals"}, frozenset({"available"})
-        )
+        grouped = self._year_rows("Sources", frozenset({"available"}))
         raw_sheet = self.sheets.get("Sources")
         self.names["Sources"] = (
             None if raw_sheet is None else {cell_text(v) for v in _column(raw_sheet, "source")}
@@ -627,11 +629,10 @@ class _Checker:
 
     def _sites(self) -> dict[str, Site]:
         sheet = SHEETS["Sites"]
-        rows = self._define("Sites", self._table("Sites"), "site")
+        rows = self._define("Sites")
         sites = {}
         for name, row in rows.items():
-            self._refers("Sites", row, "country", "Countries")
-            self._refers("Sites", row, "mineral", "Minerals")
+            self._references_hold("Sites", row)
             values = {f.name: row.value(f) for f in sheet.columns if f.name != "site"}
             if row.failed:
                 continue
@@ -676,11 +677,10 @@ class _Checker:
 
     def _offers(self) -> dict[str, Offer]:
         sheet = SHEETS["CfD"]
-        rows = self._define("CfD", self._table("CfD"), "offer")
+        rows = self._define("CfD")
         offers = {}
         for name, row in rows.items():
-            self._refers("CfD", row, "mineral", "Minerals")
-            self._refers("CfD", row, "country", "Countries")
+            self._references_hold("CfD", row)
             start, end = row["start_year"], row["end_year"]
             if start is not None and end is not None and start > end:
                 self.error(
@@ -715,11 +715,10 @@ class _Checker:
 
     def _stockpiles(self) -> dict[tuple[str, str], Stockpile]:
         sheet = SHEETS["Stockpiles"]
-        rows = self._unique("Stockpiles", self._table("Stockpiles"), ("country", "mineral"))
+        rows = self._unique("Stockpiles", self._table("Stockpiles"), sheet.key)
         stockpiles = {}
         for row in rows:
-            self._refers("Stockpiles", row, "country", "Countries")
-            self._refers("Stockpiles", row, "mineral", "Minerals")
+            self._references_hold("Stockpiles", row)
             initial = row.value(sheet.column("initial"))
             capacity = row["capacity"]
             if not row.failed and capacity is not None and initial > capacity:
@@ -746,7 +745,7 @@ class _Checker:
         if "Scenarios" not in self.sheets:
             self.names["Scenarios"] = {BASE_SCENARIO}
             return {BASE_SCENARIO: Scenario(BASE_SCENARIO, 1.0)}
-        rows = self._define("Scenarios", self._table("Scenarios"), "scenario")
+        rows = self._define("Scenarios")
         scenarios = {
             name: Scenario(name, row["probability"], row["description"] or "")
             for name, row in rows.items()
@@ -773,16 +772,8 @@ class _Checker:
             return
         owner: dict[tuple[Any, ...], int] = {}
         reported: set[tuple[int, int]] = set()
-        references = [("scenario", "Scenarios"), ("mineral", "Minerals")]
-        if sheet == "Disruptions":
-            references.append(("source", "Sources"))
         for row in rows:
-            valid = all(
-                [
-                    row[column] is None or self._refers(sheet, row, column, target)
-                    for column, target in references
-                ]
-            )
+            valid = self._references_hold(sheet, row)
             if not valid or row.failed or row[value_column] is None:
                 continue
             start, end = row["from_year"], row["to_year"]
