@@ -338,7 +338,8 @@ def sweep(
     as column=value pairs ([row=5] names a spreadsheet row). Varying a scenario's probability
     rescales the others so they still sum to 1; varying Minerals.price moves that mineral's
     Prices rows by the same factor. Definitions come from --vary, from a YAML file (a 'vary:'
-    list) or from a Sweeps sheet in the input (columns parameter and values, one per row).
+    list) or from a Sweeps sheet in the input (one per row, in a column definition, or split
+    into columns parameter and values).
 
     \b
     Examples:

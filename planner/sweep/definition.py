@@ -381,37 +381,38 @@ def _yaml_item(item: Any, where: str) -> Definition:
     )
 
 
-SWEEPS_SHEET = "Sweeps"
-SWEEPS_COLUMNS = ("parameter", "values")
-
-
 def definitions_from_sheet(sheet: RawSheet) -> list[Definition]:
-    """Read the `Sweeps` sheet of a workbook: one definition per row, in columns `parameter`
-    (the address, e.g. `Minerals.price[NdPr oxide]`) and `values` (e.g. `x0.5,x1,x1.5`)."""
-    positions = {name: sheet.column_index(name) for name in SWEEPS_COLUMNS}
-    missing = [name for name, index in positions.items() if index is None]
-    if missing:
+    """Read the `Sweeps` sheet of a workbook: one definition per row, either whole in a column
+    `definition` (e.g. `Settings.budget=0:20e9:11`) or split into columns `parameter` (e.g.
+    `Minerals.price[NdPr oxide]`) and `values` (e.g. `x0.5,x1,x1.5`)."""
+    whole = sheet.column_index("definition")
+    parameter, values = sheet.column_index("parameter"), sheet.column_index("values")
+    if whole is None and (parameter is None or values is None):
         raise DefinitionError(
             [
                 Issue(
                     sheet.name,
-                    f"missing column(s) {', '.join(missing)}: a Sweeps sheet has the columns "
-                    "parameter (e.g. Minerals.price[NdPr oxide]) and values (e.g. x0.5,x1,x1.5)",
+                    "a Sweeps sheet has a column definition (e.g. Settings.budget=0:20e9:11), "
+                    "or the columns parameter (e.g. Minerals.price[NdPr oxide]) and values "
+                    "(e.g. x0.5,x1,x1.5)",
                 )
             ]
         )
-    readers = []
+    readers: list[Callable[[], Definition]] = []
     for row in sheet.rows:
-        parameter = cell_text(row[positions["parameter"]])
-        values = cell_text(row[positions["values"]])
-        if not parameter and not values:
-            continue
         where = f"{sheet.name}!{row.number}"
-        readers.append(
-            functools.partial(
-                parse_parts, parameter, values, f"{where}, parameter", f"{where}, values"
+        if whole is not None:
+            text = cell_text(row[whole])
+            if text:
+                readers.append(functools.partial(parse_definition, text, f"{where}, definition"))
+            continue
+        address, listed = cell_text(row[parameter]), cell_text(row[values])
+        if address or listed:
+            readers.append(
+                functools.partial(
+                    parse_parts, address, listed, f"{where}, parameter", f"{where}, values"
+                )
             )
-        )
     if not readers:
         raise DefinitionError([Issue(sheet.name, "the sheet defines no sweep (no rows)")])
     return collect(readers)

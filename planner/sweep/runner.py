@@ -20,7 +20,8 @@ from planner.errors import PlannerError
 from planner.io import read_raw
 from planner.io.raw import RawWorkbook, column_key
 from planner.results.tables import input_sha256
-from planner.sweep.definition import SWEEPS_SHEET, Definition, definitions_from_sheet
+from planner.schema import SWEEPS_SHEET
+from planner.sweep.definition import Definition, definitions_from_sheet
 from planner.sweep.execute import Record, default_workers, execute
 from planner.sweep.expand import Mode, Run, expand
 from planner.sweep.job import SolveJob
@@ -129,7 +130,6 @@ def run_sweep(
     raw = read_raw(input_path)
     if definitions is None:
         definitions = _sheet_definitions(raw)
-    raw = _without_sweeps_sheet(raw)
     case, warnings = case_from_raw(raw)  # InputError (exit 1) when the base case is not valid
     if warn is not None and warnings:
         warn(warnings)
@@ -224,13 +224,3 @@ def _sheet_definitions(raw: RawWorkbook) -> list[Definition]:
             "--definitions FILE.yaml, or a Sweeps sheet in the input"
         )
     return definitions_from_sheet(sheet)
-
-
-def _without_sweeps_sheet(raw: RawWorkbook) -> RawWorkbook:
-    """The case without its Sweeps sheet, which describes the sweep, not the case."""
-    kept = {
-        name: sheet
-        for name, sheet in raw.sheets.items()
-        if column_key(name) != column_key(SWEEPS_SHEET)
-    }
-    return RawWorkbook(kept, raw.origin, raw.notes)

@@ -91,8 +91,8 @@ def _resolve(raw: RawWorkbook, definition: Definition) -> Target:
         return DefinitionError([Issue(at, message)])
 
     schema = find_sheet(address.sheet)
-    if schema is None or schema.name == "README":
-        known = ", ".join(name for name in SHEETS if name != "README")
+    if schema is None or not schema.columns:  # README and Sweeps hold no case numbers
+        known = ", ".join(name for name, sheet in SHEETS.items() if sheet.columns)
         raise fail(f"there is no sheet {address.sheet!r} in the input format; sheets: {known}")
     try:
         sheet = raw.sheet(schema.name)

@@ -128,9 +128,22 @@ def test_sweeps_sheet_rows_are_definitions_located_by_row_and_column() -> None:
     assert lines[1].startswith("Sweeps!4, values: ")
 
 
+def test_sweeps_sheet_with_whole_definitions() -> None:
+    sheet = RawSheet(
+        "Sweeps",
+        ["definition"],
+        [RawRow(2, ["Settings.budget=0:10:3"]), RawRow(4, ["Minerals.price=x"])],
+    )
+    with pytest.raises(DefinitionError, match=r"^Sweeps!4, definition: 'x' is not a number"):
+        definitions_from_sheet(sheet)
+    sheet.rows.pop()
+    [definition] = definitions_from_sheet(sheet)
+    assert definition.values == (0.0, 5.0, 10.0) and definition.where == "Sweeps!2, definition"
+
+
 def test_sweeps_sheet_needs_its_columns() -> None:
-    with pytest.raises(DefinitionError, match="missing column"):
-        definitions_from_sheet(RawSheet("Sweeps", ["what"], []))
+    with pytest.raises(DefinitionError, match="has a column definition"):
+        definitions_from_sheet(RawSheet("Sweeps", ["parameter"], []))
 
 
 def test_yaml_file_with_strings_mappings_and_options(tmp_path) -> None:
