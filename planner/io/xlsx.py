@@ -93,7 +93,9 @@ def _check_container(path: Path, max_bytes: int) -> dict[str, str]:
             if size > max_bytes:
                 raise _too_big(path, f"{size / 2**20:,.0f} MB uncompressed")
             return _worksheet_members(archive)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except InputError:
+        raise
+    except Exception as exc:  # zip, zlib and XML errors alike: the file is damaged
         raise _damaged(path, exc) from None
 
 
