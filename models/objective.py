@@ -21,16 +21,19 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     """Add the objective (and the CVaR auxiliaries when λ > 0)."""
     settings = data.case.settings
     weight, alpha = settings.cvar_weight, settings.cvar_alpha
-    shared, constant = registry.shared_cost()
+    shared, shared_constant = registry.shared_cost()
+    own = {w: registry.own_cost(w) for w in data.scenarios}
 
     expected = 1.0 - weight
     terms: list[Term] = []
+    offset = 0.0
     if expected:
         terms.extend((expected * data.total_probability * c, v) for c, v in shared)
-        for w in data.scenarios:
+        offset = expected * data.total_probability * shared_constant
+        for w, (own_terms, own_constant) in own.items():
             scale = expected * data.probability[w]
-            terms.extend((scale * c, v) for c, v in registry.own_cost(w))
-    offset = expected * data.total_probability * constant
+            terms.extend((scale * c, v) for c, v in own_terms)
+            offset += scale * own_constant
 
     if weight > 0:
         model.eta = pyo.Var(domain=pyo.Reals)
@@ -39,8 +42,13 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
         def cvar_excess(_: pyo.ConcreteModel, w: str) -> object:
             """ζ(ω) + η − Cost(ω) ≥ constant of Cost(ω)."""
-            cost = [(-c, v) for c, v in (*shared, *registry.own_cost(w))]
-            return (constant, linear([(1.0, zeta[w]), (1.0, eta), *cost]), None)
+            own_terms, own_constant = own[w]
+            cost = [(-c, v) for c, v in (*shared, *own_terms)]
+            return (
+                shared_constant + own_constant,
+                linear([(1.0, zeta[w]), (1.0, eta), *cost]),
+                None,
+            )
 
         model.cvar_excess = pyo.Constraint(list(data.scenarios), rule=cvar_excess)
         terms.append((weight, eta))

@@ -63,16 +63,6 @@ class Registry:
         constants = self._constants[component]
         constants[scenario] = constants.get(scenario, 0.0) + amount
 
-    def scenario_cost(self, scenario: str) -> tuple[list[Term], float]:
-        """Cost(ω) as (terms, constant): every component's shared and own terms."""
-        terms: list[Term] = []
-        constant = 0.0
-        for component in COST_COMPONENTS:
-            for key in (None, scenario):
-                terms.extend(self._costs[component].get(key, ()))
-                constant += self._constants[component].get(key, 0.0)
-        return terms, constant
-
     def shared_cost(self) -> tuple[list[Term], float]:
         """The terms and constant that every scenario's cost shares (first-stage decisions)."""
         terms: list[Term] = []
@@ -82,12 +72,14 @@ class Registry:
             constant += self._constants[component].get(None, 0.0)
         return terms, constant
 
-    def own_cost(self, scenario: str) -> list[Term]:
-        """The terms of Cost(ω) that belong to scenario ω alone (its constants are shared)."""
+    def own_cost(self, scenario: str) -> tuple[list[Term], float]:
+        """The terms and constant of Cost(ω) that belong to scenario ω alone."""
         terms: list[Term] = []
+        constant = 0.0
         for component in COST_COMPONENTS:
             terms.extend(self._costs[component].get(scenario, ()))
-        return terms
+            constant += self._constants[component].get(scenario, 0.0)
+        return terms, constant
 
     def evaluate(self, value: Callable[[VarData], float]) -> pd.DataFrame:
         """Cost(ω) and its split per scenario, with variables valued by `value`.

@@ -170,7 +170,7 @@ def run(highs: highspy.Highs, time_limit: float | None = None) -> tuple[Status |
         highs.setOptionValue("presolve", "choose")
         status = highs.getModelStatus()
     has_plan = highs.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
-    if status == _STATUS.kOptimal:
+    if status in (_STATUS.kOptimal, _STATUS.kModelEmpty):  # empty: nothing left to decide
         return "optimal", ""
     if status == _STATUS.kTimeLimit:
         if has_plan:

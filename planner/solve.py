@@ -166,7 +166,7 @@ def coverage_values(
         highs.changeColsBounds(count, columns, fixed, fixed)
     limit_time(highs, time_limit)
     highs.run()
-    if highs.getModelStatus() != _STATUS.kOptimal:
+    if highs.getModelStatus() not in (_STATUS.kOptimal, _STATUS.kModelEmpty):
         return None
     reduced = np.asarray(highs.getSolution().col_dual)
     rows = []
@@ -287,7 +287,8 @@ def _solve(
         outcome.plan = _plan(built)
         costs = built.registry.evaluate(lambda var: var.value)
     info = highs.getInfo()
-    reported = info.objective_function_value
+    # An empty model (nothing left to decide) reports 0, not its offset.
+    reported = info.objective_function_value if size["columns"] else highs.getObjectiveOffset()[1]
     if not math.isclose(objective, reported, rel_tol=1e-6, abs_tol=1e-6):
         raise RuntimeError(
             f"objective check failed: Pyomo evaluates {objective!r}, HiGHS reports {reported!r}"

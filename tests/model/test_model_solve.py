@@ -213,3 +213,24 @@ def test_pruned_model_is_exact(seed):
         assert pruned.size["columns"] <= full.size["columns"]
     else:
         assert pruned.diagnosis, pruned.message
+
+
+def test_a_case_with_nothing_to_decide():
+    """No demand: the existing site's fixed O&M (5 t/yr · 2 USD · 2 years = 20) is all there is,
+    and the compiled model is empty."""
+    case = tiny_case(
+        end=2026,
+        sites=(Site("old", "A", "Ga", existing_capacity=5.0, fixed_om_per_tpa=2.0),),
+    )
+    out = solve_case(case)
+    assert out.status == "optimal"
+    assert out.objective == pytest.approx(20.0)
+    assert out.coverage_value is not None and out.coverage_value.empty
+
+
+def test_thread_count_does_not_leak_into_later_solves():
+    """HiGHS sizes one scheduler per process; asking for 2 threads must not break a later run
+    that asks for 1 (the plain reference does)."""
+    case = random_case(37)
+    assert solve_case(case, threads=2).status == "optimal"
+    assert reference_objective(case)[0] == "optimal"
