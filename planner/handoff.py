@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ def _quiet_stdout(quiet: bool) -> Iterator[None]:
     if not quiet:
         yield
         return
+    sys.stdout.flush()  # what Python printed before goes out before fd 1 is borrowed
     saved = os.dup(1)
     try:
         with open(os.devnull, "w") as devnull:

@@ -170,9 +170,10 @@ def coverage_values(
         return None
     reduced = np.asarray(highs.getSolution().col_dual)
     rows = []
+    demand = built.data.case.demand
     for (m, r, t, w), var in built.model.short.items():
         j = compiled.column_of.get(id(var))
-        if j is None:
+        if j is None or demand.get((m, r, t), 0.0) <= 0:  # no demand: no coverage to require
             continue
         value = -float(reduced[j])  # > 0 only where short sits at its upper bound
         if value > 1e-9:
