@@ -78,13 +78,16 @@ def diagnose_infeasibility(
         n_cover,
         np.arange(n_cover, dtype=np.int32),
         rows,
-        np.ones(n_cover),
+        compiled.row_scale[rows],
     )
     cover_columns = np.arange(n_model, n_model + n_cover, dtype=np.int32)
     budget_column = None
     if hasattr(model, "budget"):
         budget_row = compiled.row_of(model.budget)
-        highs.addCol(0.0, 0.0, math.inf, 1, np.array([budget_row], np.int32), np.array([-1.0]))
+        budget_scale = compiled.row_scale[budget_row]
+        highs.addCol(
+            0.0, 0.0, math.inf, 1, np.array([budget_row], np.int32), np.array([-budget_scale])
+        )
         budget_column = n_model + n_cover
 
     if progress is not None:

@@ -37,6 +37,9 @@ class Compiled:
     rows: list[RowEntry]  # Pyomo constraint of each HiGHS row
     integer_columns: np.ndarray  # column indices of y and z
     column_of: dict[int, int]  # id(variable) -> column
+    # HiGHS row i is the Pyomo row i multiplied by row_scale[i] (see `_usd_row_scale`): a column
+    # added to a row later must have its coefficient multiplied by the same factor.
+    row_scale: np.ndarray
     _row_of: dict[int, int] = field(default_factory=dict)
 
     def row_of(self, constraint: object) -> int:
@@ -124,6 +127,13 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     row_lower = np.where(kind == 1, -math.inf, rhs)  # 1: ≤, -1: ≥, 0: =
     row_upper = np.where(kind == -1, math.inf, rhs)
 
+    matrix = info.A
+    scale = _usd_row_scale(model, info.rows, matrix)
+    if (scale != 1.0).any():
+        matrix.data *= scale[matrix.indices]
+        row_lower *= scale
+        row_upper *= scale
+
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = len(info.rows)
@@ -133,7 +143,6 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     lp.row_lower_ = row_lower
     lp.row_upper_ = row_upper
     lp.offset_ = float(info.c_offset[0])
-    matrix = info.A
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_ = n
     lp.a_matrix_.num_row_ = len(info.rows)
@@ -147,7 +156,39 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
             integer_columns,
             np.full(len(integer_columns), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
         )
-    return Compiled(highs, columns, info.rows, integer_columns, column_of)
+    return Compiled(highs, columns, info.rows, integer_columns, column_of, scale)
+
+
+def _usd_row_scale(model: object, rows: list[RowEntry], matrix: object) -> np.ndarray:
+    """Factors that bring the rows counted in USD (budget 11, CVaR excess) near unit coefficients.
+
+    Those rows hold coefficients up to 1e9 and right-hand sides of 1e10 and more, where HiGHS's
+    absolute feasibility tolerance (1e-6) is below the rounding error of the row's activity, so a
+    plan that meets the budget to the last representable dollar can be declared infeasible.
+    Each such row is divided by the power of two nearest the geometric mean of its smallest and
+    largest coefficient: exact in floating point, it centres the row's range on 1 so that no
+    coefficient falls below HiGHS's small-value threshold, and every other row (tonnes) stays as
+    written.
+    """
+    usd = [model.budget] if hasattr(model, "budget") else []
+    if hasattr(model, "cvar_excess"):
+        usd.extend(model.cvar_excess.values())
+    scale = np.ones(len(rows))
+    if not usd:
+        return scale
+    wanted = {id(constraint) for constraint in usd}
+    selected = np.fromiter(
+        (id(entry.constraint) in wanted for entry in rows), dtype=bool, count=len(rows)
+    )
+    magnitude = np.abs(matrix.data)
+    largest = np.zeros(len(rows))
+    smallest = np.full(len(rows), np.inf)
+    np.maximum.at(largest, matrix.indices, magnitude)
+    np.minimum.at(smallest, matrix.indices, magnitude)
+    middle = np.sqrt(largest * np.where(np.isfinite(smallest), smallest, largest))
+    shrink = selected & (middle > 1.0)
+    scale[shrink] = np.exp2(-np.round(np.log2(middle[shrink])))
+    return scale
 
 
 def limit_time(highs: highspy.Highs, seconds: float | None) -> None:

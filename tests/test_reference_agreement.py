@@ -8,6 +8,8 @@ implementation, a pruning that is not exact, or a wrong default shows up here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,23 @@ def test_objective_matches_reference(tmp_path: Path, seed: int) -> None:
     assert status == "optimal"
     assert outcome.status == "optimal", outcome.message
     assert outcome.objective == pytest.approx(reference, rel=1e-6, abs=1e-6)
+
+
+def test_bundled_case_at_other_prices_is_not_called_infeasible() -> None:
+    """A price-sweep run of the bundled case: every price × 1.0636, budget $12e9.
+
+    The budget row holds coefficients up to 1e9 and a right-hand side of 1.2e10; before rows in
+    USD were scaled, HiGHS declared this case infeasible over a violation of 7.6e-6 USD (the
+    rounding error of the row's activity) although the reference solves it to optimality.
+    """
+    case, _ = read_case(files("planner.inputs") / "alliance-2026")
+    factor = 1.0636
+    case = replace(
+        case,
+        minerals={n: replace(m, price=m.price * factor) for n, m in case.minerals.items()},
+        price={key: value * factor for key, value in case.price.items()},
+    )
+    outcome = solve_case(case, threads=1, coverage_duals=False, diagnose=False)
+    status, reference = reference_objective(case, mip_gap=case.settings.mip_gap)
+    assert status == outcome.status == "optimal", outcome.message
+    assert outcome.objective == pytest.approx(reference, rel=2 * case.settings.mip_gap)
