@@ -36,14 +36,14 @@ def test_objective_matches_reference(tmp_path: Path, seed: int) -> None:
 
 
 def test_bundled_case_at_other_prices_is_not_called_infeasible() -> None:
-    """A price-sweep run of the bundled case: every price × 1.0636, budget $12e9.
+    """A price-sweep run of the bundled case: every price × 1.0636…, budget $12e9.
 
     The budget row holds coefficients up to 1e9 and a right-hand side of 1.2e10; before rows in
     USD were scaled, HiGHS declared this case infeasible over a violation of 7.6e-6 USD (the
     rounding error of the row's activity) although the reference solves it to optimality.
     """
     case, _ = read_case(files("planner.inputs") / "alliance-2026")
-    factor = 1.0636
+    factor = 0.9 + 9 * (0.2 / 11)  # run 10 of Minerals.price=x0.9:x1.1:12
     case = replace(
         case,
         minerals={n: replace(m, price=m.price * factor) for n, m in case.minerals.items()},
