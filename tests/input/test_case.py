@@ -7,11 +7,11 @@ against values worked out by hand from workbook.md.
 from __future__ import annotations
 
 import pytest
-from input_workbooks import find_issue, minimal, workbook
 
 from planner.case import Country, Mineral, Offer, Scenario, Settings, Site, SourceYear, Stockpile
 from planner.errors import InputError
 from planner.validate import case_from_raw
+from tests.input.input_workbooks import find_issue, minimal, workbook
 
 SITES = ["site", "country", "mineral", "existing_capacity", "max_capacity"]
 

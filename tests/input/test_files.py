@@ -9,13 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from input_workbooks import example, find_issue, write_openpyxl
 
 from planner.errors import InputError, PlannerError
 from planner.io import RawRow, RawSheet, RawWorkbook, read_raw, write_raw
 from planner.io.csv_folder import read_csv_folder
 from planner.io.xlsx import read_xlsx
 from planner.validate import case_from_raw
+from tests.input.input_workbooks import example, find_issue, write_openpyxl
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from input_workbooks import example
 
 from planner.case import Case
 from planner.errors import InputError
@@ -26,6 +25,7 @@ from planner.io import RawRow, RawSheet, RawWorkbook, read_raw, write_raw
 from planner.io.raw import Value, canonical
 from planner.schema import SETTINGS, SHEETS, Field, Kind
 from planner.validate import case_from_raw, parse_cell
+from tests.input.input_workbooks import example
 
 FILE_SETTINGS = settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]

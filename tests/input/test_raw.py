@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from input_workbooks import example
 
 from planner.io import RawRow, RawSheet
 from planner.validate import case_from_raw
+from tests.input.input_workbooks import example
 
 
 def test_cells_by_identifier_row_number_or_column_values() -> None:

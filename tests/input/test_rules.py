@@ -10,11 +10,11 @@ lead time 3).
 from __future__ import annotations
 
 import pytest
-from input_workbooks import Change, cell, example, find_issue, issues_of
 
 from planner.errors import InputError
 from planner.io import RawRow, RawSheet, RawWorkbook
 from planner.validate import case_from_raw
+from tests.input.input_workbooks import Change, cell, example, find_issue, issues_of
 
 NDPR, GA = "NdPr oxide", "Gallium"
 US = "United States"

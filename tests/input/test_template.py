@@ -3,18 +3,13 @@ feature of the workbook and has an optimal plan."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from planner.io.raw import cell_text
 from planner.schema import README_SHEET, SETTINGS, SHEETS
 from planner.template import template_workbook
 from planner.validate import case_from_raw
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reference_model import reference_objective
+from tests.reference_model import reference_objective
 
 
 def test_readme_documents_every_sheet_column_and_setting_with_unit_and_default() -> None:

@@ -9,8 +9,6 @@ full coverage, budgets, CVaR, zero-probability scenarios.
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 
 from planner.case import (
     Case,
@@ -23,9 +21,7 @@ from planner.case import (
     SourceYear,
     Stockpile,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reference_model import reference_objective
+from tests.reference_model import reference_objective
 
 __all__ = ["random_case", "reference_objective"]
 

@@ -6,12 +6,12 @@ import random
 
 import pytest
 from planner.models.data import terminal_fraction
-from small_cases import random_case, reference_objective
-from tiny import every_year, tiny_case
 
 from planner.case import Case, Country, Mineral, Scenario, Settings, Site, SourceYear
 from planner.outcome import Diagnosis
 from planner.solve import solve_case
+from tests.model.small_cases import random_case, reference_objective
+from tests.model.tiny import every_year, tiny_case
 
 
 def test_infeasible_coverage_is_diagnosed_where_it_fails():

@@ -8,11 +8,11 @@ scenario, no discounting, no terminal value (see tiny.py).
 from __future__ import annotations
 
 import pytest
-from tiny import GA, every_year, tiny_case
 
 from planner.case import Country, Mineral, Offer, Scenario, Site, SourceYear, Stockpile
 from planner.outcome import COST_COMPONENTS, Outcome
 from planner.solve import solve_case
+from tests.model.tiny import GA, every_year, tiny_case
 
 
 def solved(case, **options) -> Outcome:
