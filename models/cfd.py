@@ -4,11 +4,11 @@ Declares ``z[o]`` binary for every offer and constraint 3 (``one_offer``) for ev
 or more offers (a group of one is the binary bound z ≤ 1).
 
 An accepted offer delivers v(o) t/yr to its country's balance (8) in its active years A(o), which
-are the offer's years intersected with the horizon (lead's decision). Its cost in year t is
-v·z·π_cfd with π_cfd = σ (two-sided) or max(σ, P(m,t,ω)) (floor), reported in two parts (lead's
-decision): the market value v·z·P(m,t,ω) that industry pays, and the government payment
-v·z·(π_cfd − P(m,t,ω)), negative when a two-sided contract pays back. Both are summed over the
-active years into one coefficient of z per scenario.
+are the offer's years intersected with the horizon. Its cost in year t is v·z·π_cfd with
+π_cfd = σ (two-sided) or max(σ, P(m,t,ω)) (floor), reported in two parts: the market value
+v·z·P(m,t,ω) that industry pays, and the government payment v·z·(π_cfd − P(m,t,ω)), negative
+when a two-sided contract pays back. Both are summed over the active years into one coefficient
+of z per scenario.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ variables carry are ≥ 0: k(r), u(m), w(s), f·P; the input layer enforces thes
 - Pool balance (9) rows only where something draws on the pool (an inflow or a stockpile place);
   with an empty left-hand side the row always holds.
 
-Lead's decisions on points the spec leaves open, applied here:
+Readings of points model.md leaves open:
 
 - CfD active years A(o) are intersected with the horizon T.
 - φ'(m) = φ·min(1, min over sources x with supply rows for m of f(x,m,end_year)); a source with
@@ -93,7 +93,7 @@ class ModelData:
 
 
 def terminal_fraction(case: Case) -> dict[str, float]:
-    """φ'(m) for every mineral (see the module docstring for the lead's reading of model.md)."""
+    """φ'(m) for every mineral (read as the module docstring says where model.md is open)."""
     phi = case.settings.terminal_value_fraction
     end = case.settings.end_year
     factors: dict[str, list[float]] = defaultdict(list)
