@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from planner.outcome import Status
 
 _STATUS = highspy.HighsModelStatus
 _banner_shown = False
+_scheduler_lock = threading.Lock()
+_compiler_lock = threading.Lock()  # Pyomo's compiler sets up shared state on first use
+_solves_running = 0
 
 
 @dataclass
@@ -64,6 +68,31 @@ def _quiet_stdout(quiet: bool) -> Iterator[None]:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+
+
+@contextmanager
+def thread_scheduler(threads: int | None) -> Iterator[None]:
+    """Around a solve: give HiGHS's process-wide thread scheduler the requested size, then free it.
+
+    HiGHS sizes one scheduler per process at its first run and refuses a later run that asks for
+    another thread count. So a solve that asks for a count starts from a fresh scheduler, and the
+    last solve to finish releases it, leaving any later HiGHS user in this process (another
+    thread count, another library) free to size its own. Solves running side by side in threads
+    share the scheduler: the first one sizes it, and a concurrent request for another count is
+    refused by HiGHS (a solver error) rather than pulled from under a running solve.
+    """
+    global _solves_running
+    with _scheduler_lock:
+        if threads is not None and _solves_running == 0:
+            highspy.Highs.resetGlobalScheduler(True)
+        _solves_running += 1
+    try:
+        yield
+    finally:
+        with _scheduler_lock:
+            _solves_running -= 1
+            if _solves_running == 0:
+                highspy.Highs.resetGlobalScheduler(True)
 
 
 def new_highs(log: bool = False) -> highspy.Highs:
@@ -112,7 +141,8 @@ def compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
 
 def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     model = built.model
-    info = LinearStandardFormCompiler().write(model, mixed_form=True)
+    with _compiler_lock:
+        info = LinearStandardFormCompiler().write(model, mixed_form=True)
     columns: list[VarData] = info.columns
     n = len(columns)
     lower, upper = _column_bounds(columns)

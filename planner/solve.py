@@ -21,7 +21,14 @@ from pyomo.common.gc_manager import PauseGC
 from planner.build import BuiltModel, build_model
 from planner.case import Case
 from planner.diagnose import diagnose_infeasibility
-from planner.handoff import Compiled, compile_to_highs, limit_time, new_highs, run
+from planner.handoff import (
+    Compiled,
+    compile_to_highs,
+    limit_time,
+    new_highs,
+    run,
+    thread_scheduler,
+)
 from planner.outcome import Outcome, Plan
 
 Progress = Callable[[str], None]
@@ -32,7 +39,6 @@ def _configure(highs: highspy.Highs, *, mip_gap: float, threads: int | None) -> 
     highs.setOptionValue("mip_rel_gap", mip_gap)
     if threads is not None:
         highs.setOptionValue("threads", int(threads))
-        highs.resetGlobalScheduler(True)  # a scheduler sized by an earlier run would refuse it
 
 
 def _subscribe_progress(highs: highspy.Highs, progress: Progress | None) -> None:
@@ -209,7 +215,7 @@ def solve_case(
     the sparse model is exact).
     """
     settings = case.settings
-    try:
+    with thread_scheduler(threads):
         return _solve(
             case,
             time_limit=settings.time_limit if time_limit is None else time_limit,
@@ -221,10 +227,6 @@ def solve_case(
             progress=progress,
             prune=prune,
         )
-    finally:
-        # HiGHS keeps one thread scheduler per process, sized by the first run; a later run that
-        # asks for another thread count fails unless it is released. Release it after each solve.
-        highspy.Highs.resetGlobalScheduler(True)
 
 
 def _solve(

@@ -234,3 +234,15 @@ def test_thread_count_does_not_leak_into_later_solves():
     case = random_case(37)
     assert solve_case(case, threads=2).status == "optimal"
     assert reference_objective(case)[0] == "optimal"
+
+
+def test_solves_side_by_side_in_threads():
+    """Solves sharing a process (threaded Dask workers) share HiGHS's scheduler safely."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [random_case(seed) for seed in (6, 27, 28, 37)]
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda c: solve_case(c, threads=1, mip_gap=0.0), cases))
+    for case, outcome in zip(cases, outcomes, strict=True):
+        assert outcome.status == "optimal"
+        assert outcome.objective == pytest.approx(reference_objective(case)[1], rel=1e-6)
