@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,10 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", type=Path, help="case to study (default: the bundled case)")
     parser.add_argument("--workers", type=int, help="worker processes (default: all cores)")
-    parser.add_argument("--resume", action="store_true", help="finish an interrupted study")
+    parser.add_argument(
+        "--resume", action="store_true", help="finish an interrupted study (else start afresh)"
+    )
     args = parser.parse_args(argv)
     case = args.input or bundled_input()
     folder = HERE / "sweep"
+    if not args.resume and folder.exists():
+        shutil.rmtree(folder)  # a new study starts from scratch: the case may have changed
     bar = ProgressBar()
     try:
         run_sweep(
