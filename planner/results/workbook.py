@@ -65,11 +65,21 @@ def write_summary_json(path: str | os.PathLike[str], summary: Summary) -> None:
 
 
 def refuse_input_as_output(output: Path, input_path: str) -> None:
-    """A PlannerError when `output` is the input itself, or lies where it cannot be written."""
-    if input_path and output.resolve() == Path(input_path).resolve():
+    """A PlannerError when `output` is the input itself, or lies where it cannot be written.
+
+    A CSV-folder input is refused as a whole: a results file inside it would replace a sheet or
+    become an unknown sheet of the case.
+    """
+    source = Path(input_path).resolve() if input_path else None
+    if source is not None and output.resolve() == source:
         raise PlannerError(
             f"{output} is the input itself; write the results to another path so that the input "
             "stays unchanged"
+        )
+    if source is not None and source.is_dir() and output.resolve().is_relative_to(source):
+        raise PlannerError(
+            f"{output} lies inside the input folder {input_path}; write the results elsewhere so "
+            "that the input stays unchanged"
         )
     if output.is_dir():
         raise PlannerError(f"cannot write {output}: it is a folder")

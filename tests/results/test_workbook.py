@@ -243,3 +243,16 @@ def test_json_path_equal_to_results_path_is_refused(solved_tiny, tmp_path):
     with pytest.raises(PlannerError, match="both"):
         write_results(tmp_path / "r.xlsx", case, outcome, json_path=tmp_path / "r.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_results_inside_a_csv_folder_input_are_refused(tmp_path):
+    """A results file inside a CSV-folder input would replace a sheet or add one to the case."""
+    source = tmp_path / "case"
+    write_raw(read_raw(EXAMPLE), source)
+    before = {p.name: p.read_bytes() for p in source.iterdir()}
+    case, _ = read_case(source)
+    outcome = Outcome(status="solver_error")
+    for inside in (source / "Sites.csv", source / "results.xlsx"):
+        with pytest.raises(PlannerError, match="inside the input folder"):
+            write_results(inside, case, outcome)
+    assert {p.name: p.read_bytes() for p in source.iterdir()} == before
