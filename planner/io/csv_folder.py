@@ -14,7 +14,7 @@ from pathlib import Path
 
 from planner.errors import InputError, error
 from planner.io import limits
-from planner.io.raw import RawRow, RawSheet, RawWorkbook, Value, canonical
+from planner.io.raw import RawSheet, RawWorkbook, Value, sheet_from_records
 from planner.schema import SHEETS, find_sheet
 
 _SCHEMA_ORDER = {name: position for position, name in enumerate(SHEETS)}
@@ -85,36 +85,13 @@ def _read_sheet(path: Path, max_rows: int) -> RawSheet:
                 )
             ]
         ) from None
-    sheet = RawSheet(name)
-    number = 0
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            cells: list[Value] = [canonical(field) for field in record]
-            while cells and cells[-1] is None:
-                cells.pop()
-            if not cells:
-                continue
-            if number > max_rows:
-                raise InputError(
-                    [
-                        error(
-                            name,
-                            number,
-                            "",
-                            f"more than {max_rows:,} rows; a case this large "
-                            "is not a planning workbook",
-                        )
-                    ]
-                )
-            if number == 1:
-                sheet.header = cells
-            else:
-                sheet.rows.append(RawRow(number, cells))
+        return sheet_from_records(name, reader, max_rows)
     except csv.Error as exc:
         raise InputError(
-            [error(name, number + 1, "", f"{path.name} is not valid CSV ({exc})")]
+            [error(name, reader.line_num, "", f"{path.name} is not valid CSV ({exc})")]
         ) from None
-    return sheet
 
 
 def write_csv_sheet(sheet: RawSheet, path: Path) -> None:

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from planner.errors import Issue
+from planner.errors import InputError, Issue, error
 
 Value = str | int | float | None
 
@@ -272,3 +272,25 @@ def _checked(value: object) -> Value:
             raise ValueError(f"a cell cannot hold {number}")
         return number
     raise TypeError(f"a cell cannot hold {type(value).__name__}")
+
+
+def sheet_from_records(name: str, records: Iterable[Iterable[object]], max_rows: int) -> RawSheet:
+    """Row 1 as the header and every non-blank row below it, numbered as a spreadsheet shows it.
+
+    Both readers use it, so that a workbook and its CSV folder trim and number rows alike.
+    """
+    sheet = RawSheet(name)
+    for number, values in enumerate(records, start=1):
+        cells = [canonical(value) for value in values]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not cells:
+            continue
+        if number > max_rows:
+            message = f"more than {max_rows:,} rows; a case this large is not a planning workbook"
+            raise InputError([error(name, number, "", message)])
+        if number == 1:
+            sheet.header = cells
+        else:
+            sheet.rows.append(RawRow(number, cells))
+    return sheet

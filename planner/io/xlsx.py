@@ -26,7 +26,13 @@ from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from planner.errors import InputError, Issue, PlannerError, error, warning
 from planner.io import limits
-from planner.io.raw import RawRow, RawSheet, RawWorkbook, Value, canonical, cell_text
+from planner.io.raw import (
+    RawSheet,
+    RawWorkbook,
+    Value,
+    cell_text,
+    sheet_from_records,
+)
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -138,31 +144,8 @@ def _zip_kind(names: set[str]) -> str:
 def _read_sheet(worksheet: object, name: str, max_rows: int) -> RawSheet:
     """Row 1 as the header and every non-blank row below it with its row number."""
     worksheet.reset_dimensions()  # type: ignore[attr-defined]  # stated dimensions may lie
-    sheet = RawSheet(name)
     rows = worksheet.iter_rows(min_row=1, min_col=1, values_only=True)  # type: ignore[attr-defined]
-    for number, values in enumerate(rows, start=1):
-        cells = [canonical(value) for value in values]
-        while cells and cells[-1] is None:
-            cells.pop()
-        if not cells:
-            continue
-        if number > max_rows:
-            raise InputError(
-                [
-                    error(
-                        name,
-                        number,
-                        "",
-                        f"more than {max_rows:,} rows; a case this large is "
-                        "not a planning workbook",
-                    )
-                ]
-            )
-        if number == 1:
-            sheet.header = cells
-        else:
-            sheet.rows.append(RawRow(number, cells))
-    return sheet
+    return sheet_from_records(name, rows, max_rows)
 
 
 def _formulas_without_value(
