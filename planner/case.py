@@ -160,3 +160,22 @@ class Case:
     def market_price(self, mineral: str, year: int, scenario: str) -> float:
         """P(m,t,ω) = P(m,t) · μ(m,t,ω)."""
         return self.price[mineral, year] * self.price_multiplier.get((scenario, mineral, year), 1.0)
+
+    def describe(self) -> str:
+        """One line for people: '2 minerals, 3 countries, ..., 10 years (2026–2035)'."""
+        years = self.years
+        return ", ".join(
+            [
+                counted(len(self.minerals), "mineral"),
+                counted(len(self.countries), "country", "countries"),
+                counted(len(self.sites), "site"),
+                counted(len(self.offers), "CfD offer"),
+                counted(len(self.scenarios), "scenario"),
+                f"{counted(len(years), 'year')} ({years.start}–{years.stop - 1})",
+            ]
+        )
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """'1 site', '3 sites', '2 countries': a count with its noun in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

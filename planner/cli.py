@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from planner import __version__
+from planner.case import counted
 from planner.errors import InputError, PlannerError
 
 
@@ -119,16 +120,7 @@ def validate(input_path: Path) -> None:
     case, warnings = read_case(input_path)
     if warnings:
         click.echo(format_issues(warnings), err=True)
-    years = case.years
-    counts = [
-        _count(len(case.minerals), "mineral"),
-        _count(len(case.countries), "country", "countries"),
-        _count(len(case.sites), "site"),
-        _count(len(case.offers), "CfD offer"),
-        _count(len(case.scenarios), "scenario"),
-        f"{_count(len(years), 'year')} ({years.start}–{years.stop - 1})",
-    ]
-    click.echo(f"{input_path} is usable: {', '.join(counts)}; {_count(len(warnings), 'warning')}.")
+    click.echo(f"{input_path} is usable: {case.describe()}; {counted(len(warnings), 'warning')}.")
 
 
 @main.command()
@@ -156,7 +148,7 @@ def convert(input_path: Path, output_path: Path, force: bool) -> None:
     if any(note.severity == "error" for note in raw.notes):
         raise InputError(raw.notes, str(input_path))  # formulas whose values would be lost
     write_raw(raw, output_path, overwrite=force)
-    click.echo(f"Wrote {output_path} ({_count(len(raw.sheets), 'sheet')}).")
+    click.echo(f"Wrote {output_path} ({counted(len(raw.sheets), 'sheet')}).")
 
 
 @main.command()
@@ -258,10 +250,6 @@ def check(input_path: Path, results_path: Path) -> None:
     from planner.results.console import check_command
 
     click.get_current_context().exit(check_command(input_path, results_path))
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 @main.command()

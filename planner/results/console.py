@@ -90,7 +90,7 @@ def solve_command(
     read_seconds = time.perf_counter() - started
     if warnings:
         click.echo(format_issues(warnings), err=True)
-    click.echo(f"Read     {input_path}: {_describe(case)} ({read_seconds:.2f} s)")
+    click.echo(f"Read     {input_path}: {case.describe()} ({read_seconds:.2f} s)")
 
     from planner.solve import solve_case  # after reading: input errors are reported at once
 
@@ -148,20 +148,6 @@ def check_command(input_path: Path, results_path: Path) -> int:
     by_check = ", ".join(f"{check}: {count}" for check, count in counts.items())
     click.echo(f"{results_path} does not check: {len(violations)} violations ({by_check}).")
     return 1
-
-
-def _describe(case: Case) -> str:
-    years = case.years
-    return (
-        f"{_count(len(case.minerals), 'mineral')}, "
-        f"{_count(len(case.countries), 'country', 'countries')}, "
-        f"{_count(len(case.sites), 'site')}, {_count(len(case.offers), 'CfD offer')}, "
-        f"{_count(len(case.scenarios), 'scenario')}, {years.start}–{years.stop - 1}"
-    )
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _usd(value: object) -> str:
