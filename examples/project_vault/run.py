@@ -33,8 +33,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from planner.files import write_atomically
 from planner.results.console import bundled_input
-from planner.results.workbook import write_atomically
 from planner.sweep.definition import parse_definition
 from planner.sweep.report import OK_STATUSES
 from planner.sweep.runner import ProgressBar, run_sweep

@@ -8,14 +8,13 @@ run never leaves half a file.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from planner.errors import InputError, PlannerError, error
+from planner.files import current_umask, write_atomically
 from planner.io.csv_folder import read_csv_folder, sheet_files, write_csv_sheet
 from planner.io.raw import RawRow, RawSheet, RawWorkbook, RowKey, Value
 from planner.io.xlsx import read_xlsx, write_xlsx
@@ -83,7 +82,7 @@ def write_raw(raw: RawWorkbook, path: str | os.PathLike[str], overwrite: bool = 
         raise PlannerError(f"cannot write {path}: the folder {path.parent} does not exist")
     try:
         if workbook:
-            _replace_file(path, lambda temporary: write_xlsx(raw, temporary))
+            write_atomically(path, lambda temporary: write_xlsx(raw, temporary))
         elif path.exists():
             _refresh_folder(raw, path)
         else:
@@ -92,25 +91,12 @@ def write_raw(raw: RawWorkbook, path: str | os.PathLike[str], overwrite: bool = 
         raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _replace_file(path: Path, write: Callable[[Path], None]) -> None:
-    """Run `write(temporary_path)` and rename the result to `path`."""
-    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(descriptor)
-    try:
-        write(Path(name))
-        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; give it a normal file's mode
-        os.replace(name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-
-
 def _new_folder(raw: RawWorkbook, path: Path) -> None:
     temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         for sheet in raw.sheets.values():
             write_csv_sheet(sheet, temporary / f"{sheet.name}.csv")
-        temporary.chmod(0o777 & ~_umask())
+        temporary.chmod(0o777 & ~current_umask())
         temporary.rename(path)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -121,13 +107,7 @@ def _refresh_folder(raw: RawWorkbook, path: Path) -> None:
     stale = {file.name.casefold(): file for file in sheet_files(path)}
     for sheet in raw.sheets.values():
         target = path / f"{sheet.name}.csv"
-        _replace_file(target, lambda temporary, sheet=sheet: write_csv_sheet(sheet, temporary))
+        write_atomically(target, lambda temporary, sheet=sheet: write_csv_sheet(sheet, temporary))
         stale.pop(target.name.casefold(), None)
     for file in stale.values():
         file.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

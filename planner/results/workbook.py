@@ -9,11 +9,9 @@ the cell turns it into a formula.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from planner.case import Case
 from planner.errors import PlannerError
+from planner.files import write_atomically
 from planner.outcome import Outcome
 from planner.results import layout
 from planner.results.tables import Summary, result_tables
@@ -85,34 +84,6 @@ def refuse_input_as_output(output: Path, input_path: str) -> None:
         raise PlannerError(f"cannot write {output}: it is a folder")
     if not output.parent.is_dir():
         raise PlannerError(f"cannot write {output}: the folder {output.parent} does not exist")
-
-
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Run `write(temporary)` on a new file beside `path`, then rename it to `path`.
-
-    On any failure the temporary file is removed and `path` keeps its previous content.
-    """
-    try:
-        descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
-    os.close(descriptor)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        temporary.chmod(0o666 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise PlannerError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _json_value(value: object) -> object:

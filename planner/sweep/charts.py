@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from planner.results.workbook import write_atomically
+from planner.files import write_atomically
 from planner.sweep.report import OK_STATUSES
 
 METRIC = "expected_cost"

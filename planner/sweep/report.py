@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from planner.results.workbook import write_atomically
+from planner.files import write_atomically
 from planner.sweep.summary import FIGURES, PER_MINERAL
 
 _LEAD = {

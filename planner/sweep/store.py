@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
-from planner.results.workbook import write_atomically
+from planner.files import write_atomically
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
