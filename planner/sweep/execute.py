@@ -169,7 +169,10 @@ def _execute_dask(
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise PlannerError("--dask needs dask.distributed: pip install 'planner[sweep]'") from None
+        raise PlannerError(
+            "--dask needs dask.distributed: install planner's sweep extra "
+            "(pip install '.[sweep]' in a clone of planner)"
+        ) from None
     try:
         client = Client(address, timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as error:
