@@ -99,11 +99,33 @@ def summary_figures(case: Case, outcome: Outcome) -> Summary:
             figures["cvar_eta"] = float(plan.cvar["eta"].iloc[0])
         figures["spend_capex"], figures["spend_stockpile"] = first_stage_spending(case, plan)
     if outcome.scenario_costs is not None and plan is not None:
-        costs = outcome.scenario_costs.set_index("scenario")
-        weights = pd.Series({name: s.probability for name, s in case.scenarios.items()})
-        for component in COST_COMPONENTS:
-            figures[f"cost_{component}"] = float((costs[component] * weights).sum())
+        for component, cost in expected_costs(case, outcome.scenario_costs).items():
+            figures[f"cost_{component}"] = cost
     return figures
+
+
+def expected_costs(case: Case, scenario_costs: pd.DataFrame) -> dict[str, float]:
+    """Σ_ω π(ω)·(component of Cost(ω)) for every entry of COST_COMPONENTS."""
+    costs = scenario_costs.set_index("scenario")
+    weights = pd.Series({name: s.probability for name, s in case.scenarios.items()})
+    return {name: float((costs[name] * weights).sum()) for name in COST_COMPONENTS}
+
+
+def expected_cfd_value(case: Case, offer_name: str) -> tuple[float, float]:
+    """(government payment, market value) of an accepted offer, expected and discounted.
+
+    Σ_t∈A(o) Σ_ω π(ω)·d(t)·v(o)·(π_cfd(o,t,ω) − P(m,t,ω)), and the same with P(m,t,ω) alone.
+    """
+    offer = case.offers[offer_name]
+    payment = market_value = 0.0
+    for scenario in case.scenarios.values():
+        for year in range(offer.start_year, offer.end_year + 1):
+            price = case.market_price(offer.mineral, year, scenario.name)
+            strike = max(offer.strike, price) if offer.kind == "floor" else offer.strike
+            weight = scenario.probability * case.discount(year) * offer.volume
+            payment += weight * (strike - price)
+            market_value += weight * price
+    return payment, market_value
 
 
 def first_stage_spending(case: Case, plan: Plan) -> tuple[float, float]:
@@ -195,15 +217,7 @@ def _cfd(case: Case, plan: Plan) -> pd.DataFrame:
     accepted = _accepted(plan)
     rows = []
     for name, offer in case.offers.items():
-        payment = market_value = 0.0
-        if name in accepted:
-            for scenario in case.scenarios.values():
-                for year in range(offer.start_year, offer.end_year + 1):
-                    price = case.market_price(offer.mineral, year, scenario.name)
-                    strike = max(offer.strike, price) if offer.kind == "floor" else offer.strike
-                    weight = scenario.probability * case.discount(year) * offer.volume
-                    payment += weight * (strike - price)
-                    market_value += weight * price
+        payment, market_value = expected_cfd_value(case, name) if name in accepted else (0.0, 0.0)
         rows.append(
             (
                 name,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from planner.case import Case
 from planner.outcome import COST_COMPONENTS, Outcome
+from planner.results.tables import expected_cfd_value, expected_costs
 
 # Per-mineral figures, in the order they appear in the workbook, with their meaning.
 PER_MINERAL: dict[str, str] = {
@@ -64,11 +65,8 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
     if outcome.plan is None or outcome.scenario_costs is None:
         record["budget_shortfall"] = budget_gap if outcome.diagnosis else None
         return record
-    probability = {name: s.probability for name, s in case.scenarios.items()}
-    costs = outcome.scenario_costs
-    weights = costs["scenario"].map(probability)
-    for name in COST_COMPONENTS:
-        record[f"cost_{name}"] = float((costs[name] * weights).sum())
+    for name, cost in expected_costs(case, outcome.scenario_costs).items():
+        record[f"cost_{name}"] = cost
 
     minerals = list(case.minerals)
     per: dict[str, dict[str, float | None]] = {
@@ -88,7 +86,7 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
     for name in accepted:
         offer = case.offers[name]
         per["cfd_tpa"][offer.mineral] += offer.volume
-        per["cfd_payment"][offer.mineral] += _expected_cfd_payment(case, name)
+        per["cfd_payment"][offer.mineral] += expected_cfd_value(case, name)[0]
 
     per.update(_second_stage(case, outcome))
     worst = per["coverage_worst"]
@@ -108,22 +106,6 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
         for mineral in minerals:
             record[f"{key}[{mineral}]"] = per[key][mineral]
     return record
-
-
-def _expected_cfd_payment(case: Case, offer_name: str) -> float:
-    """Σ_t∈A(o) d(t)·v(o)·Σ_ω π(ω)·(π_cfd(o,t,ω) − P(m,t,ω)): the government's expected share."""
-    offer = case.offers[offer_name]
-    total = 0.0
-    for year in range(offer.start_year, offer.end_year + 1):
-        if year not in case.years:
-            continue
-        expected = 0.0
-        for scenario in case.scenarios.values():
-            market = case.market_price(offer.mineral, year, scenario.name)
-            strike = max(offer.strike, market) if offer.kind == "floor" else offer.strike
-            expected += scenario.probability * (strike - market)
-        total += case.discount(year) * offer.volume * expected
-    return total
 
 
 def _second_stage(case: Case, outcome: Outcome) -> dict[str, dict[str, float | None]]:
