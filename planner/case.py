@@ -49,6 +49,8 @@ class Country:
 
     name: str
     shipping_cost: float = 0.0  # k(r), USD/t moved into or out of the pool
+    shares_stock: bool = True  # False: r ∈ R_closed, its releases serve only itself (14)
+    budget: float | None = None  # B(r), USD of first-stage spending; None = no cap (16)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Stockpile:
     initial: float = 0.0  # I0(k), t
     capacity: float = 0.0  # Imax(k), t
     max_release: float | None = None  # Rmax(k), t/yr; None = no limit
+    min_days: float | None = None  # n(k), days of demand to hold (12); None = no obligation
+    obligation_from: int | None = None  # o(k), first year of the obligation; None = start_year
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,8 @@ class Case:
     share_lost: dict[tuple[str, str, str, int], float] = field(default_factory=dict)
     # μ(m,t,ω) ≠ 1 only. Key (scenario, mineral, year).
     price_multiplier: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    # κ(x,m,t) for the (source, mineral, year) that a SupplyCaps row covers (13); no key = no cap.
+    supply_cap: dict[tuple[str, str, int], float] = field(default_factory=dict)
     # Where the case was read from, for reports (path as given; "" when built in code).
     origin: str = ""
 
@@ -160,6 +166,33 @@ class Case:
     def market_price(self, mineral: str, year: int, scenario: str) -> float:
         """P(m,t,ω) = P(m,t) · μ(m,t,ω)."""
         return self.price[mineral, year] * self.price_multiplier.get((scenario, mineral, year), 1.0)
+
+    def first_disrupted(self) -> dict[tuple[str, str], int]:
+        """first(m,ω) per (mineral, scenario): the first year with δ(x,m,t,ω) > 0 for some x.
+
+        Pairs without a disruption are absent; read a missing key as end_year + 1.
+        """
+        first: dict[tuple[str, str], int] = {}
+        for (w, _x, m, t), share in self.share_lost.items():
+            if share > 0 and t < first.get((m, w), t + 1):
+                first[m, w] = t
+        return first
+
+    def obligation(self, country: str, mineral: str, year: int, scenario: str) -> float:
+        """The stock that (12) requires at the end of `year` in `scenario`, t (0 where none).
+
+        n(k)/365·D(m,r,t) for o(k) ≤ t < first(m,ω); 0 outside those years or without n(k).
+        """
+        place = self.stockpiles.get((country, mineral))
+        if place is None or place.min_days is None:
+            return 0.0
+        start = self.settings.start_year if place.obligation_from is None else place.obligation_from
+        if year < start:
+            return 0.0
+        for (w, _x, m, t), share in self.share_lost.items():
+            if w == scenario and m == mineral and share > 0 and t <= year:
+                return 0.0
+        return place.min_days / 365.0 * self.demand.get((mineral, country, year), 0.0)
 
     def describe(self) -> str:
         """One line for people: '2 minerals, 3 countries, ..., 10 years (2026–2035)'."""

@@ -59,6 +59,9 @@ class Plan:
     flows: pd.DataFrame
     # scenario, eta, zeta: the CVaR auxiliaries (empty when cvar_weight = 0).
     cvar: pd.DataFrame
+    # year, node, scenarios (tuple of names), probability: the scenario tree of model.md 15, one
+    # row per (year, class of scenarios with the same history up to that year).
+    tree: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass
@@ -93,5 +96,9 @@ class Outcome:
     # (USD per tonne of extra required coverage, in the objective's discounted units).
     coverage_value: pd.DataFrame | None = None
     diagnosis: list[Diagnosis] = field(default_factory=list)
+    # kind ("capex", "stockpile"), country, mineral, item (site name, or "" for purchases), year,
+    # amount: first-stage spending at base prices, undiscounted (what budgets 11 and 16 cap),
+    # the registered spending terms evaluated at the plan.
+    spending: pd.DataFrame | None = None
     # Model size, for reports and benchmarks: "columns", "rows", "nonzeros", "integers".
     size: dict[str, int] = field(default_factory=dict)

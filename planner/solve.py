@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 
 import highspy
 import numpy as np
@@ -29,9 +28,9 @@ from planner.handoff import (
     run,
     thread_scheduler,
 )
+from planner.options import Progress, SolveOptions
 from planner.outcome import Outcome, Plan
 
-Progress = Callable[[str], None]
 _STATUS = highspy.HighsModelStatus
 
 
@@ -197,52 +196,22 @@ def _size(compiled: Compiled) -> dict[str, int]:
     }
 
 
-def solve_case(
-    case: Case,
-    *,
-    time_limit: float | None = None,
-    mip_gap: float | None = None,
-    threads: int | None = None,
-    log: bool = False,
-    coverage_duals: bool = True,
-    diagnose: bool = True,
-    progress: Progress | None = None,
-    prune: bool = True,
-) -> Outcome:
+def solve_case(case: Case, options: SolveOptions | None = None) -> Outcome:
     """Build, solve and read back one case (None options take the case's Settings or HiGHS's).
 
-    ``prune=False`` builds every variable of model.md over its full index (slower; a check that
-    the sparse model is exact).
+    ``options.prune=False`` builds every variable of model.md over its full index (slower; a
+    check that the sparse model is exact).
     """
-    settings = case.settings
-    with thread_scheduler(threads):
-        return _solve(
-            case,
-            time_limit=settings.time_limit if time_limit is None else time_limit,
-            mip_gap=settings.mip_gap if mip_gap is None else mip_gap,
-            threads=threads,
-            log=log,
-            coverage_duals=coverage_duals,
-            diagnose=diagnose,
-            progress=progress,
-            prune=prune,
-        )
+    resolved = (options or SolveOptions()).resolved(case.settings)
+    with thread_scheduler(resolved.threads):
+        return _solve(case, resolved)
 
 
-def _solve(
-    case: Case,
-    *,
-    time_limit: float | None,
-    mip_gap: float,
-    threads: int | None,
-    log: bool,
-    coverage_duals: bool,
-    diagnose: bool,
-    progress: Progress | None,
-    prune: bool,
-) -> Outcome:
+def _solve(case: Case, options: SolveOptions) -> Outcome:
     """`solve_case` with its options resolved."""
     timings: dict[str, float] = {}
+    time_limit, mip_gap, threads = options.time_limit, options.mip_gap, options.threads
+    log, progress = options.log, options.progress
 
     def note(message: str) -> None:
         if progress is not None:
@@ -250,13 +219,13 @@ def _solve(
 
     note("building the model")
     started = time.perf_counter()
-    built = build_model(case, prune=prune)
+    built = build_model(case, prune=options.prune)
     timings["build"] = time.perf_counter() - started
 
     started = time.perf_counter()
     highs = new_highs(log)
     compiled = compile_to_highs(built, highs)
-    _configure(highs, mip_gap=mip_gap, threads=threads)
+    _configure(highs, mip_gap=mip_gap or 0.0, threads=threads)
     timings["handoff"] = time.perf_counter() - started
     size = _size(compiled)
 
@@ -273,7 +242,7 @@ def _solve(
         size=size,
     )
     if status == "infeasible":
-        if diagnose:
+        if options.diagnose:
             note("infeasible: diagnosing with an elastic re-solve")
             started = time.perf_counter()
             outcome.diagnosis, outcome.message = diagnose_infeasibility(
@@ -308,7 +277,7 @@ def _solve(
             costs["cost"].to_numpy(), probability, settings.cvar_alpha
         )
 
-    if coverage_duals:
+    if options.coverage_duals:
         note("computing the marginal cost of coverage")
         started = time.perf_counter()
         outcome.coverage_value = coverage_values(compiled, built, time_limit)

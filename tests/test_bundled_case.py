@@ -15,6 +15,7 @@ import pytest
 
 from planner.case import Case
 from planner.io import read_raw
+from planner.options import SolveOptions
 from planner.outcome import Outcome
 from planner.results.check import check_results
 from planner.results.workbook import write_results
@@ -126,7 +127,7 @@ def test_no_rare_earth_stock_without_a_rare_earth_threat(case: Case):
         share_lost={k: v for k, v in case.share_lost.items() if k[0] in scenarios},
         price_multiplier={k: v for k, v in case.price_multiplier.items() if k[0] in scenarios},
     )
-    outcome = solve_case(variant, mip_gap=0.0, coverage_duals=False)
+    outcome = solve_case(variant, SolveOptions(mip_gap=0.0, coverage_duals=False))
     assert outcome.status == "optimal", outcome.message
     held = outcome.plan.flows.groupby("mineral")["inventory"].max()
     for mineral in RARE_EARTHS:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.options import SolveOptions
 from planner.solve import solve_case
 from planner.validate import read_case
 from tests.random_cases import write_random_case
@@ -25,7 +26,9 @@ SEEDS = range(40)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_objective_matches_reference(tmp_path: Path, seed: int) -> None:
     case, _ = read_case(write_random_case(tmp_path / "case", seed))
-    outcome = solve_case(case, mip_gap=0.0, threads=1, coverage_duals=False, diagnose=False)
+    outcome = solve_case(
+        case, SolveOptions(mip_gap=0.0, threads=1, coverage_duals=False, diagnose=False)
+    )
     status, reference = reference_objective(case, mip_gap=0.0)
     if status == "infeasible":
         assert outcome.status == "infeasible"
@@ -49,7 +52,7 @@ def test_bundled_case_at_other_prices_is_not_called_infeasible() -> None:
         minerals={n: replace(m, price=m.price * factor) for n, m in case.minerals.items()},
         price={key: value * factor for key, value in case.price.items()},
     )
-    outcome = solve_case(case, threads=1, coverage_duals=False, diagnose=False)
+    outcome = solve_case(case, SolveOptions(threads=1, coverage_duals=False, diagnose=False))
     status, reference = reference_objective(case, mip_gap=case.settings.mip_gap)
     assert status == outcome.status == "optimal", outcome.message
     assert outcome.objective == pytest.approx(reference, rel=2 * case.settings.mip_gap)

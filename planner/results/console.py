@@ -19,6 +19,7 @@ import click
 
 from planner.case import Case
 from planner.errors import PlannerError, format_issues
+from planner.options import SolveOptions
 from planner.outcome import COST_COMPONENTS, Outcome, Status
 from planner.results.workbook import Summary, refuse_input_as_output, write_results
 
@@ -97,11 +98,13 @@ def solve_command(
     with StatusLine(enabled=not verbose and sys.stderr.isatty()) as status:
         outcome = solve_case(
             case,
-            time_limit=time_limit,
-            mip_gap=mip_gap,
-            threads=threads,
-            log=verbose,
-            progress=status.show,
+            SolveOptions(
+                time_limit=time_limit,
+                mip_gap=mip_gap,
+                threads=threads,
+                log=verbose,
+                progress=status.show,
+            ),
         )
     outcome.timings = {"read": read_seconds, **outcome.timings}
 

@@ -30,6 +30,7 @@ class SolveJob:
     mip_gap: float | None = None  # None: the workbook's setting
 
     def __call__(self, run: Run) -> Record:
+        from planner.options import SolveOptions
         from planner.solve import solve_case  # imported in the worker, where it is used
 
         started = time.perf_counter()
@@ -44,11 +45,13 @@ class SolveJob:
             try:
                 outcome = solve_case(
                     case,
-                    time_limit=self.time_limit,
-                    mip_gap=self.mip_gap,
-                    threads=1,
-                    coverage_duals=False,
-                    diagnose=True,
+                    SolveOptions(
+                        time_limit=self.time_limit,
+                        mip_gap=self.mip_gap,
+                        threads=1,
+                        coverage_duals=False,
+                        diagnose=True,
+                    ),
                 )
                 record = summarise(case, outcome)
             except Exception as error:  # one run's failure must not end the sweep

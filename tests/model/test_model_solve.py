@@ -8,6 +8,7 @@ import pytest
 from planner.models.data import terminal_fraction
 
 from planner.case import Case, Country, Mineral, Scenario, Settings, Site, SourceYear
+from planner.options import SolveOptions
 from planner.outcome import Diagnosis
 from planner.solve import solve_case
 from tests.model.small_cases import random_case, reference_objective
@@ -110,7 +111,7 @@ def test_diagnosis_can_be_skipped():
         minerals=(Mineral("Ga", price=100.0, shortage_penalty=1.0, coverage=1.0),),
         demand={("Ga", "A", 2025): 10.0},
     )
-    out = solve_case(case, diagnose=False)
+    out = solve_case(case, SolveOptions(diagnose=False))
     assert out.status == "infeasible"
     assert out.diagnosis == []
 
@@ -138,7 +139,7 @@ def _subset_sum_case() -> Case:
 
 
 def test_time_limit_returns_a_feasible_plan_with_its_gap():
-    out = solve_case(_subset_sum_case(), time_limit=1.0, mip_gap=0.0)
+    out = solve_case(_subset_sum_case(), SolveOptions(time_limit=1.0, mip_gap=0.0))
     assert out.status == "time_limit_feasible"
     assert out.mip_gap is not None and out.mip_gap > 0
     assert out.plan is not None and out.objective is not None
@@ -147,7 +148,7 @@ def test_time_limit_returns_a_feasible_plan_with_its_gap():
 
 
 def test_time_limit_without_a_plan():
-    out = solve_case(_subset_sum_case(), time_limit=0.0, mip_gap=0.0)
+    out = solve_case(_subset_sum_case(), SolveOptions(time_limit=0.0, mip_gap=0.0))
     assert out.status == "time_limit_no_solution"
     assert out.plan is None and out.objective is None
 
@@ -157,7 +158,7 @@ def test_tables_cover_every_index_and_the_run_is_reported():
     and scenario (flows), zeros where a variable was never built."""
     case = random_case(37)  # feasible, with sites, a build, offers, a stockpile, 2 scenarios
     messages: list[str] = []
-    out = solve_case(case, progress=messages.append)
+    out = solve_case(case, SolveOptions(progress=messages.append))
     assert out.status == "optimal", out.message
     n_years, n_scen = len(case.years), len(case.scenarios)
     plan = out.plan
@@ -204,8 +205,10 @@ def test_pruned_model_is_exact(seed):
     every infeasible case gets a diagnosis (the elastic model is always feasible)."""
     case = random_case(seed)
     status, reference = reference_objective(case)
-    pruned = solve_case(case, mip_gap=0.0, coverage_duals=False)
-    full = solve_case(case, mip_gap=0.0, coverage_duals=False, diagnose=False, prune=False)
+    pruned = solve_case(case, SolveOptions(mip_gap=0.0, coverage_duals=False))
+    full = solve_case(
+        case, SolveOptions(mip_gap=0.0, coverage_duals=False, diagnose=False, prune=False)
+    )
     assert pruned.status == full.status == status
     if status == "optimal":
         assert pruned.objective == pytest.approx(reference, rel=1e-6, abs=1e-6)
@@ -232,7 +235,7 @@ def test_thread_count_does_not_leak_into_later_solves():
     """HiGHS sizes one scheduler per process; asking for 2 threads must not break a later run
     that asks for 1 (the plain reference does)."""
     case = random_case(37)
-    assert solve_case(case, threads=2).status == "optimal"
+    assert solve_case(case, SolveOptions(threads=2)).status == "optimal"
     assert reference_objective(case)[0] == "optimal"
 
 
@@ -242,7 +245,9 @@ def test_solves_side_by_side_in_threads():
 
     cases = [random_case(seed) for seed in (6, 27, 28, 37)]
     with ThreadPoolExecutor(2) as pool:
-        outcomes = list(pool.map(lambda c: solve_case(c, threads=1, mip_gap=0.0), cases))
+        outcomes = list(
+            pool.map(lambda c: solve_case(c, SolveOptions(threads=1, mip_gap=0.0)), cases)
+        )
     for case, outcome in zip(cases, outcomes, strict=True):
         assert outcome.status == "optimal"
         assert outcome.objective == pytest.approx(reference_objective(case)[1], rel=1e-6)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import pytest
 
 from planner.case import Country, Mineral, Offer, Scenario, Site, SourceYear, Stockpile
+from planner.options import SolveOptions
 from planner.outcome import COST_COMPONENTS, Outcome
 from planner.solve import solve_case
 from tests.model.tiny import GA, every_year, tiny_case
 
 
 def solved(case, **options) -> Outcome:
-    outcome = solve_case(case, **options)
+    outcome = solve_case(case, SolveOptions(**options))
     assert outcome.status == "optimal", outcome.message
     return outcome
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from planner.options import SolveOptions
 from planner.results.check import (
     BUDGET,
     COST,
@@ -51,7 +52,7 @@ def test_random_cases_check(tmp_path):
     for seed in SEEDS:
         folder = write_random_case(tmp_path / f"case-{seed}", seed)
         case, _ = read_case(folder)
-        outcome = solve_case(case, coverage_duals=False)
+        outcome = solve_case(case, SolveOptions(coverage_duals=False))
         assert outcome.status == "optimal", (seed, outcome.message)
         results = tmp_path / f"results-{seed}.xlsx"
         write_results(results, case, outcome)
@@ -239,7 +240,7 @@ def test_cvar_figures_are_recomputed_from_the_scenario_costs(tmp_path):
     folder = write_random_case(tmp_path / "case", 2)
     case, _ = read_case(folder)
     assert case.settings.cvar_weight == 0.3 and len(case.scenarios) == 3
-    outcome = solve_case(case, coverage_duals=False)
+    outcome = solve_case(case, SolveOptions(coverage_duals=False))
     path = tmp_path / "results.xlsx"
     write_results(path, case, outcome)
     costs = dict(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.options import SolveOptions
 from planner.outcome import COST_COMPONENTS, Outcome
 from planner.solve import solve_case
 from planner.sweep.summary import PER_MINERAL, summarise
@@ -16,7 +17,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example"
 
 def test_figures_of_the_example_case_add_up() -> None:
     case, _ = read_case(EXAMPLE)
-    outcome = solve_case(case, threads=1, coverage_duals=False)
+    outcome = solve_case(case, SolveOptions(threads=1, coverage_duals=False))
     assert outcome.status == "optimal"
     record = summarise(case, outcome)
     minerals = list(case.minerals)
