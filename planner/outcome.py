@@ -100,5 +100,9 @@ class Outcome:
     # amount: first-stage spending at base prices, undiscounted (what budgets 11 and 16 cap),
     # the registered spending terms evaluated at the plan.
     spending: pd.DataFrame | None = None
+    # scenario, component, item, amount: the registered cost terms that belong to one first-stage
+    # decision (item = a site or an offer name), evaluated at the plan, discounted USD; e.g. an
+    # offer's expected government payment is Σ_ω π(ω)·amount over its cfd_government_payment rows.
+    item_costs: pd.DataFrame | None = None
     # Model size, for reports and benchmarks: "columns", "rows", "nonzeros", "integers".
     size: dict[str, int] = field(default_factory=dict)
