@@ -634,7 +634,7 @@ def diagnosis(results: Results) -> str:
             unit_text = "USD million" if scale == MILLION else escape(unit)
             query = cell_query(names.DIAGNOSIS, names.SHORTFALL, **{ROW: int(index)})
             where = ", ".join(
-                escape(str(row[c]))
+                escape(_label(row[c]))
                 for c in (names.SCENARIO, names.MINERAL, names.COUNTRY, names.YEAR)
                 if c in row and row[c] is not None and row[c] == row[c]
             )
@@ -653,6 +653,13 @@ def diagnosis(results: Results) -> str:
         "how much it falls short (tonnes of coverage, or the budget that is lacking).",
         content,
     )
+
+
+def _label(value: object) -> str:
+    """An identifier or a year as text (a year read back as 2027.0 shows as 2027)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 # Inputs ---------------------------------------------------------------------------------------
