@@ -34,7 +34,7 @@ def summary_query(*metrics: str, signs: tuple[int, ...] = ()) -> Query:
     return {"s": names.SUMMARY, "m": dict(zip(metrics, weights, strict=True))}
 
 
-def cell_query(sheet: str, column: str, aggregate: Aggregate = "one", **where: object) -> Query:
+def cell_query(sheet: str, column: str, aggregate: Aggregate = "one", /, **where: object) -> Query:
     """One column of the rows of `sheet` that match `where` (column = value), aggregated."""
     return {"s": sheet, "c": column, "w": where, "a": aggregate}
 
@@ -52,15 +52,20 @@ def evaluate(results: Results, query: Query) -> float | None:
     table = results.sheet(query["s"])
     if table is None or query["c"] not in table.columns:
         return None
-    rows = table
-    for column, wanted in query["w"].items():
-        if column == ROW:
-            rows = rows.iloc[[int(wanted)]] if 0 <= int(wanted) < len(rows) else rows.iloc[:0]
-        elif column in rows.columns:
-            rows = rows[_matches(rows[column], wanted)]
-        else:
-            return None
-    values = pd.to_numeric(rows[query["c"]], errors="coerce").dropna()
+    where = {column: wanted for column, wanted in query["w"].items() if column != ROW}
+    if any(column not in table.columns for column in where):
+        return None
+    if ROW in query["w"]:
+        position = int(query["w"][ROW])
+        rows = table.iloc[[position]] if 0 <= position < len(table) else table.iloc[:0]
+    elif where:
+        positions = _groups(results, query["s"], tuple(where)).get(
+            tuple(_key(value) for value in where.values())
+        )
+        rows = table.iloc[positions] if positions is not None else table.iloc[:0]
+    else:
+        rows = table
+    values = pd.to_numeric(pd.Series(rows[query["c"]]), errors="coerce").dropna()
     if values.empty:
         return None
     aggregate = query["a"]
@@ -69,10 +74,25 @@ def evaluate(results: Results, query: Query) -> float | None:
     return float({"sum": values.sum, "min": values.min, "max": values.max}[aggregate]())
 
 
-def _matches(column: pd.Series, wanted: object) -> pd.Series:
-    if isinstance(wanted, int | float):
-        return pd.to_numeric(column, errors="coerce") == float(wanted)
-    return column.astype(str) == str(wanted)
+def _key(value: object) -> object:
+    """Numbers compare as floats (a year 2027 matches 2027.0), everything else as text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return float(value)
+
+
+def _groups(results: Results, sheet: str, columns: tuple[str, ...]) -> dict[tuple, Any]:
+    """{key values: row positions} of `sheet` by `columns`, built once per sheet and columns so
+    that a page of hundreds of numbers reads a long sheet a few times, not once per number."""
+    cache_key = (sheet, columns)
+    if cache_key not in results.groups:
+        table = results.sheets[sheet]
+        keys = [table[column].map(_key) for column in columns]
+        results.groups[cache_key] = {
+            (group if isinstance(group, tuple) else (group,)): positions
+            for group, positions in table.groupby(keys, sort=False, dropna=False).indices.items()
+        }
+    return results.groups[cache_key]
 
 
 def decimals_for(value: float, scale: float) -> int:

@@ -358,7 +358,7 @@ def _stock_by_scenario(results: Results) -> str:
         lines = [
             Series(
                 str(scenario),
-                list(by_scenario.loc[scenario].items()),
+                _points(by_scenario.loc[scenario]),
                 colours.get(scenario, "#000"),
             )
             for scenario in dict.fromkeys(by_scenario.index.get_level_values(0))
@@ -366,6 +366,13 @@ def _stock_by_scenario(results: Results) -> str:
         lines += _obligation_line(results, mineral)
         charts.append(f"<figure>{line_chart(lines, mineral, 't')}</figure>")
     return "".join(charts)
+
+
+def _points(series: pd.Series) -> list[tuple[float, float]]:
+    """(year, value) pairs of a series indexed by year."""
+    return list(
+        zip(series.index.astype(float).tolist(), series.astype(float).tolist(), strict=True)
+    )
 
 
 def _obligation_line(results: Results, mineral: str) -> list[Series]:
@@ -376,7 +383,7 @@ def _obligation_line(results: Results, mineral: str) -> list[Series]:
     series = pd.to_numeric(rows[names.OBLIGATION], errors="coerce").groupby(rows[names.YEAR]).sum()
     if not (series > 0).any():
         return []
-    return [Series("obligation", list(series.items()), "#000", dashed=True)]
+    return [Series("obligation", _points(series), "#000", dashed=True)]
 
 
 def _stock_band(results: Results) -> str:
@@ -393,7 +400,7 @@ def _stock_band(results: Results) -> str:
             if column in rows.columns:
                 sums = pd.to_numeric(rows[column], errors="coerce").groupby(rows[names.YEAR]).sum()
                 lines.append(
-                    Series(label, list(sums.items()), PALETTE[0] if label == "expected" else "#9ab")
+                    Series(label, _points(sums), PALETTE[0] if label == "expected" else "#9ab")
                 )
         lines += _obligation_line(results, mineral)
         charts.append(f"<figure>{line_chart(lines, mineral, 't')}</figure>")
@@ -484,12 +491,18 @@ def coverage(results: Results) -> str:
     )
 
 
+# Coverage that prints as 100 % counts as met (the heat map's colour agrees with its figure).
+MET = 0.995
+
+
 def _shade(value: float | None) -> str:
     if value is None:
         return "#fff"
+    if value >= MET:
+        return "#e6f4ea"
     bad = max(0.0, min(1.0, (1.0 - value) / 0.5))  # 50 % coverage or less: darkest
     green = int(240 - 140 * bad)
-    return f"rgb(250,{green},{green})" if bad > 0 else "#e6f4ea"
+    return f"rgb(250,{green},{green})"
 
 
 def _where_worst(balance: pd.DataFrame, scenario: str, mineral: str) -> str:
@@ -498,9 +511,9 @@ def _where_worst(balance: pd.DataFrame, scenario: str, mineral: str) -> str:
         & (balance[names.MINERAL].astype(str) == mineral)
     ]
     values = pd.to_numeric(rows[names.COVERAGE], errors="coerce")
-    if values.dropna().empty or values.min() >= 1.0 - 1e-9:
+    if values.dropna().empty or values.min() >= MET:
         return ""
-    worst = rows.loc[values.idxmin()]
+    worst = rows.iloc[int(values.fillna(float("inf")).to_numpy().argmin())]
     return (
         f"<br><small>{escape(str(worst[names.COUNTRY]))}, {escape(str(worst[names.YEAR]))}</small>"
     )
@@ -520,7 +533,7 @@ def costs(results: Results) -> str:
     if split:
         content += (
             "<figure>"
-            + bar_chart(split, "Expected cost by component", "USD million", MILLION)
+            + bar_chart(split, "Expected cost by component", "USD million", MILLION, 900)
             + "</figure>"
         )
         content += _table(
@@ -628,7 +641,7 @@ def diagnosis(results: Results) -> str:
         content = "<p>The results hold no diagnosis.</p>"
     else:
         rows = []
-        for index, row in table.iterrows():
+        for index, (_, row) in enumerate(table.iterrows()):
             unit = str(row.get(names.UNIT) or "")
             scale = MILLION if unit == "USD" else 1.0
             unit_text = "USD million" if scale == MILLION else escape(unit)
@@ -678,5 +691,5 @@ def inputs(results: Results) -> str:
         "inputs",
         "Inputs",
         "Which input this page was made from; the SHA-256 identifies its exact content.",
-        _table(["", ""], rows),
+        _table(["what", "value"], rows),
     )

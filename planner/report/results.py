@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -28,6 +29,10 @@ class Results:
     summary: dict[str, object]
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     path: str = ""
+    # Row positions by key, built by planner.report.numbers on first use (a cache, not data).
+    groups: dict[tuple[str, tuple[str, ...]], dict[tuple, Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def sheet(self, name: str) -> pd.DataFrame | None:
         """The sheet `name`, or None when the workbook does not have it."""

@@ -25,9 +25,10 @@ table.heatmap td { text-align: center; min-width: 5.5rem; }
 table.heatmap small { color: var(--muted); }
 code { font-size: .8rem; word-break: break-all; }
 figure { margin: .3rem 0; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr));
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(270px, 1fr));
   gap: .3rem .8rem; }
 svg.chart { max-width: 100%; height: auto; }
+.grid svg.chart, figure.wide svg.chart { width: 100%; }
 svg .ct { font-size: 12px; font-weight: 600; fill: var(--ink); }
 svg .cu { font-weight: 400; fill: var(--muted); }
 svg .tk { font-size: 10px; fill: var(--muted); }

@@ -134,7 +134,7 @@ def timeline(builds: Sequence[Build], first_year: int, last_year: int, title: st
     """A Gantt-like chart: one row per build, hatched while building, solid once online."""
     if not builds:
         return ""
-    label_w, row_h, top, width = 250, 22, 24, 700
+    label_w, row_h, top, width = 330, 22, 24, 920
     height = top + row_h * len(builds) + 22
     plot_w = width - label_w - 10
     span = max(last_year + 1 - first_year, 1)
@@ -154,7 +154,7 @@ def timeline(builds: Sequence[Build], first_year: int, last_year: int, title: st
         online = min(max(build.online, build.decided), last_year + 1)
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" class="lb">'
-            f"{escape(_clip(build.label, 40))}</text>"
+            f"{escape(_clip(build.label, 54))}</text>"
             f'<rect x="{sx(build.decided):.1f}" y="{y + 4}" '
             f'width="{sx(online) - sx(build.decided):.1f}"'
             f' height="{row_h - 8}" fill="#f3c89b"><title>building</title></rect>'
@@ -175,7 +175,7 @@ def bar_chart(
     """Horizontal bars (negative values to the left of zero), values in `unit` (÷ `scale`)."""
     if not bars:
         return ""
-    label_w, value_w, row_h, top = 190, 90, 18, 24
+    label_w, value_w, row_h, top = 210, 90, 18, 24
     height = top + row_h * len(bars) + 6
     values = [value / scale for _, value in bars]
     low, high = min(0.0, *values), max(0.0, *values)

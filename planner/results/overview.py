@@ -226,7 +226,7 @@ def stock_by_mineral(results: Results) -> pd.DataFrame:
     table = results.sheets[names.STOCKPILE]
     bought = _numeric(table, names.PURCHASE)
     by_member = bought.groupby([table[names.MINERAL], table[names.COUNTRY]], sort=False).sum()
-    members = by_member.unstack(fill_value=0.0)
+    members = by_member.unstack(fill_value=0)
     members = members.loc[:, (members > 0).any()]
     held = _numeric(table, names.EXPECTED_INVENTORY)
     peak = held.groupby([table[names.MINERAL], table[names.YEAR]], sort=False).sum()
