@@ -603,6 +603,9 @@ EXTRA_TABLES = (
 )
 
 
+SHOWN_ROWS = 60
+
+
 def extra_tables(results: Results) -> str:
     """Sheets of later revisions, shown as they are when the workbook holds them."""
     return "".join(
@@ -613,22 +616,23 @@ def extra_tables(results: Results) -> str:
 
 
 def _plain_table(results: Results, sheet: str) -> str:
-    """A sheet as it is; numbers tied to their row (by position) and column."""
+    """A sheet as it is (its first SHOWN_ROWS rows); each number tied to its row and column."""
     table = results.sheets[sheet]
-    key = table.columns[0]
-    unique = table[key].astype(str).is_unique
     rows = []
-    for _, row in table.head(60).iterrows():
+    numeric: set[int] = set()
+    for position, (_, row) in enumerate(table.head(SHOWN_ROWS).iterrows()):
         cells = []
-        for column in table.columns:
+        for index, column in enumerate(table.columns):
             value = row[column]
-            if isinstance(value, int | float) and not isinstance(value, bool) and unique:
-                query = cell_query(sheet, column, **{key: str(row[key])})
-                cells.append(number(results, query))
+            if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+                numeric.add(index)
+                cells.append(number(results, cell_query(sheet, column, **{ROW: position})))
             else:
-                cells.append("" if value is None or value != value else escape(str(value)))
+                cells.append("" if value is None or value != value else escape(_label(value)))
         rows.append(cells)
-    return _table([str(c) for c in table.columns], rows)
+    if len(table) > SHOWN_ROWS:
+        rows.append([f"… and {len(table) - SHOWN_ROWS:,} more rows in the {escape(sheet)} sheet"])
+    return _table([str(c) for c in table.columns], rows, numeric)
 
 
 # Diagnosis ------------------------------------------------------------------------------------
