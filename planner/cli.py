@@ -410,3 +410,62 @@ def sweep(
         )
     charts = ", ".join(str(path) for path in result.charts)
     click.echo(f"Results: {result.workbook}" + (f"; charts: {charts}" if charts else ""))
+
+
+@main.command()
+@click.argument("results_path", metavar="RESULTS", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path),
+    help="The HTML page to write (default: RESULTS with .html, beside it).",
+)
+def report(results_path: Path, output_path: Path | None) -> None:
+    """Write a one-page HTML report of a results workbook, to read, mail or print on A4.
+
+    \b
+    Example:
+      planner report mycase-results.xlsx -o mycase-report.html
+
+    The page holds the headline (status, expected cost, spending against the budget), the builds
+    with a timeline, the CfD offers taken, stock by mineral over the years, coverage by mineral
+    and scenario, the cost split, and the input's name and SHA-256. It needs nothing else to
+    display: no network, scripts or fonts from elsewhere. Exit codes: 0 written, 1 the results
+    cannot be read or the page cannot be written.
+    """
+    from planner.report import write_report
+
+    written = write_report(results_path, output_path)
+    click.echo(f"Report  {written}")
+
+
+@main.command()
+@click.argument("first_path", metavar="A", type=click.Path(path_type=Path))
+@click.argument("second_path", metavar="B", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path),
+    help="Also write the differences as a workbook (.xlsx).",
+)
+def compare(first_path: Path, second_path: Path, output_path: Path | None) -> None:
+    """Show what differs between two results workbooks A and B.
+
+    \b
+    Example:
+      planner compare base-results.xlsx small-budget-results.xlsx -o compare.xlsx
+
+    Compares the builds (sites, years, sizes), CfD offers taken, stock bought by mineral and
+    member, costs and their split, spending and worst coverage; and whether the two were solved
+    from the same input (by SHA-256, and sheet by sheet when both inputs can still be read).
+    Exit codes: 0 compared (whether or not they differ), 1 a workbook cannot be read.
+    """
+    from planner.compare import compare_results, format_comparison, write_comparison
+
+    comparison = compare_results(first_path, second_path)
+    click.echo(format_comparison(comparison))
+    if output_path is not None:
+        write_comparison(comparison, output_path)
+        click.echo(f"Comparison  {output_path}")

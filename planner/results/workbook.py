@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -26,7 +26,9 @@ from planner.case import Case
 from planner.errors import PlannerError
 from planner.files import write_atomically
 from planner.outcome import Outcome
+from planner.report.results import Results
 from planner.results import layout
+from planner.results.overview import fitted_widths, header_note, write_overview
 from planner.results.tables import Summary, result_tables
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -96,6 +98,7 @@ def _json_value(value: object) -> object:
 
 def _write_workbook(path: Path, summary: Summary, tables: dict[str, pd.DataFrame]) -> None:
     book = openpyxl.Workbook(write_only=True)
+    write_overview(book, Results(summary, tables))  # the first sheet: the plan on one screen
     for sheet in layout.SHEETS:
         if sheet is layout.SUMMARY:
             _write_summary(book, summary)
@@ -104,7 +107,13 @@ def _write_workbook(path: Path, summary: Summary, tables: dict[str, pd.DataFrame
     book.save(path)
 
 
-def _new_sheet(book: openpyxl.Workbook, sheet: layout.SheetLayout, part: int, rows: int) -> object:
+def _new_sheet(
+    book: openpyxl.Workbook,
+    sheet: layout.SheetLayout,
+    part: int,
+    rows: int,
+    widths: Sequence[int] = (),
+) -> object:
     """A worksheet with column widths, the header row in bold and frozen panes below it.
 
     `rows` (data rows to come) sets the sheet's dimension element, which a streamed sheet
@@ -115,13 +124,14 @@ def _new_sheet(book: openpyxl.Workbook, sheet: layout.SheetLayout, part: int, ro
     worksheet.calculate_dimension = lambda: f"A1:{last_cell}"  # type: ignore[attr-defined]
     for index, column in enumerate(sheet.columns, start=1):
         dimension = worksheet.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
-        dimension.width = column.display_width
+        dimension.width = widths[index - 1] if widths else column.display_width
     worksheet.freeze_panes = "A2"  # type: ignore[attr-defined]
     bold = Font(bold=True)
     header = []
-    for name in sheet.header:
-        cell = WriteOnlyCell(worksheet, value=name)
+    for column in sheet.columns:
+        cell = WriteOnlyCell(worksheet, value=column.name)
         cell.font = bold
+        cell.comment = header_note(column)  # the unit and meaning, on hover
         header.append(cell)
     worksheet.append(header)  # type: ignore[attr-defined]
     return worksheet
@@ -145,9 +155,10 @@ def _write_table(book: openpyxl.Workbook, sheet: layout.SheetLayout, table: pd.D
     """Stream `table` into one worksheet, or several when it exceeds the sheet row limit."""
     columns = [_column_values(table[column.name], column) for column in sheet.columns]
     count = len(table)
+    widths = fitted_widths(sheet.columns, table)
     for part, start in enumerate(range(0, max(count, 1), layout.MAX_DATA_ROWS), start=1):
         stop = min(start + layout.MAX_DATA_ROWS, count)
-        worksheet = _new_sheet(book, sheet, part, stop - start)
+        worksheet = _new_sheet(book, sheet, part, stop - start, widths)
         writers = _cell_writers(worksheet, sheet)
         for values in zip(*(column[start:stop] for column in columns), strict=True):
             worksheet.append(  # type: ignore[attr-defined]
