@@ -357,12 +357,23 @@ def _balance(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
     table["demand"] = _demand(case, table["mineral"], table["country"], table["year"])
     supplied = (
         table["refined"] + table["cfd"] + table["released"] + table["inflow"] - table["outflow"]
-    ).to_numpy()
-    demand = table["demand"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["coverage"] = np.where(demand > 0, np.clip(supplied / demand, 0.0, 1.0), np.nan)
+    ).to_numpy(dtype=float)
+    table["coverage"] = coverage_share(supplied, table["demand"].to_numpy(dtype=float))
     table = order.sort(table, keys)
     return table[list(layout.BALANCE.header)]
+
+
+def coverage_share(supplied: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """min(1, supplied / demand) where demand > 0; NaN (a blank cell) where demand is 0.
+
+    Coverage is a share of demand, so it is undefined without demand: the cell stays blank
+    rather than showing 1, which would read as "fully covered" where nothing was asked. The
+    division only runs where demand is positive (issue 11: an object column, as a case without
+    sites gives, divided by a zero demand raised ZeroDivisionError).
+    """
+    share = np.full(demand.shape, np.nan)
+    np.divide(supplied, demand, out=share, where=demand > 0)
+    return np.where(demand > 0, np.clip(share, 0.0, 1.0), np.nan)
 
 
 def _scenario_costs(case: Case, costs: pd.DataFrame) -> pd.DataFrame:

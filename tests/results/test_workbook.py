@@ -256,3 +256,33 @@ def test_results_inside_a_csv_folder_input_are_refused(tmp_path):
         with pytest.raises(PlannerError, match="inside the input folder"):
             write_results(inside, case, outcome)
     assert {p.name: p.read_bytes() for p in source.iterdir()} == before
+
+
+@pytest.mark.parametrize("sites", ["S,A,M,3", ""], ids=["with a site", "without sites"])
+def test_a_year_without_demand_leaves_coverage_blank(sites, tmp_path):
+    """Issue 11: country A demands M in 2026 only. Its 2027 coverage has no demand to be a share
+    of, so the cell is blank (and months of demand too), while 2026 is covered in full. Without
+    sites the refined column used to be an object column whose division by the zero demand
+    raised ZeroDivisionError and wrote no results at all.
+
+    The supply (source CN 20 t/yr, plus the site's 3 t/yr when there is one) covers the 10 t of
+    2026 with no shortage, since shortage costs 5000/t and a tonne 1000.
+    """
+    folder = write_case(
+        tmp_path / "case",
+        TINY,
+        Demand="mineral,country,year,demand\nM,A,2026,10",
+        Sites=f"site,country,mineral,existing_capacity\n{sites}",
+        Sources="source,mineral,available,price_factor\nCN,M,20,1",
+    )
+    case, _ = read_case(folder)
+    assert (("M", "A", 2027) in case.demand) is False
+    outcome = solve_case(case)
+    path = tmp_path / "results.xlsx"
+    write_results(path, case, outcome)
+    balance = {row["year"]: row for row in sheet_rows(path, "Balance")}
+    assert balance[2026]["demand"] == 10 and balance[2026]["coverage"] == 1
+    assert balance[2027]["demand"] == 0 and balance[2027]["coverage"] is None
+    months = {row["year"]: row["months_of_demand"] for row in sheet_rows(path, "Stockpile")}
+    assert months[2027] is None
+    assert check_results(case, path) == []
