@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -167,8 +168,8 @@ class _Order:
         return table.iloc[order].reset_index(drop=True)
 
 
-def _ranks(names: object) -> dict[str, int]:
-    return {name: rank for rank, name in enumerate(names)}  # type: ignore[call-overload]
+def _ranks(names: Iterable[str]) -> dict[str, int]:
+    return {name: rank for rank, name in enumerate(names)}
 
 
 def _empty(sheet: layout.SheetLayout) -> pd.DataFrame:
@@ -287,7 +288,8 @@ def _stockpile(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
     table["min_days_of_demand"] = _per_demand(
         table["min_inventory"].to_numpy(dtype=float), demand / 365.0
     )
-    table = table.assign(**_stockpile_obligations(case, table))
+    for column, values in _stockpile_obligations(case, table).items():
+        table[column] = values
     table = order.sort(table, ["country", "mineral", "year"])
     return table[list(layout.STOCKPILE.header)]
 
@@ -315,12 +317,12 @@ def _obligation_of(
     return place.min_days / 365.0 * case.demand.get((mineral, country, year), 0.0)
 
 
-def _stockpile_obligations(case: Case, table: pd.DataFrame) -> dict[str, list[object]]:
+def _stockpile_obligations(case: Case, table: pd.DataFrame) -> dict[str, list[float | None]]:
     """obligation_days, obligation (normal times) and min_obligation (over scenarios) per row."""
     first = case.first_disrupted()
-    days: list[object] = []
-    normal: list[object] = []
-    smallest: list[object] = []
+    days: list[float | None] = []
+    normal: list[float | None] = []
+    smallest: list[float | None] = []
     for r, m, t in zip(table["country"], table["mineral"], table["year"], strict=True):
         days.append(case.stockpiles[r, m].min_days)
         normal.append(_obligation_of(case, r, m, t))

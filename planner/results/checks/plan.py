@@ -141,7 +141,7 @@ class _Reader:
         return float(value)
 
     def known(self, place: str, kind: str, name: object, names: Iterable[str]) -> bool:
-        if name in names:
+        if isinstance(name, str) and name in names:
             return True
         self.flag(WORKBOOK, place, f"{kind} {name!r} is not in the input")
         return False

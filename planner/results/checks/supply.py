@@ -83,9 +83,11 @@ def _check_caps(ctx: Context) -> None:
     if sheet is None:
         return
     for place, (source, mineral, year, cap) in sheet.records("source", "mineral", "year", "cap"):
-        share = case.supply_cap.get((str(source), str(mineral), year))  # type: ignore[arg-type]
-        if share is None:
+        t = int(year) if isinstance(year, int | float) else 0
+        cap_share = case.supply_cap.get((str(source), str(mineral), t))
+        if cap_share is None:
             ctx.findings.flag(REPORT, place, f"no cap covers {source}, {mineral}, {year}")
             continue
-        limit = share * alliance_demand(case, str(mineral), int(year))  # type: ignore[call-overload]
-        ctx.findings.compare(REPORT, f"{place}, cap", cap, limit)
+        ctx.findings.compare(
+            REPORT, f"{place}, cap", cap, cap_share * alliance_demand(case, str(mineral), t)
+        )

@@ -90,7 +90,8 @@ def _check_tree_sheet(ctx: Context) -> None:
     classes = history_classes(ctx.case)
     probability = {w: s.probability for w, s in ctx.case.scenarios.items()}
     for place, (year, scenarios, weight) in sheet.records("year", "scenarios", "probability"):
-        groups = {layout.SCENARIO_SEPARATOR.join(group): group for group in classes.get(year, [])}  # type: ignore[call-overload]
+        t = int(year) if isinstance(year, int | float) else 0
+        groups = {layout.SCENARIO_SEPARATOR.join(group): group for group in classes.get(t, [])}
         group = groups.get(str(scenarios))
         if group is None:
             ctx.findings.flag(
