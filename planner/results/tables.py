@@ -2,8 +2,10 @@
 
 `result_tables(case, outcome)` turns the plan of an `Outcome` into one DataFrame per sheet of
 `planner.results.layout`, with the reported figures derived from the plan and the case (capacity
-online, supply per source, coverage, expected payments). Everything is vectorised with pandas so
-that a Balance of a million rows takes seconds.
+online, supply per source, coverage, expected payments, and for model revision 3 the stock
+obligations (12), supply against caps (13), member spending against budgets (16) and the
+scenario tree (15)). Everything is vectorised with pandas so that a Balance of a million rows
+takes seconds.
 """
 
 from __future__ import annotations

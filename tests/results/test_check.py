@@ -364,9 +364,10 @@ def test_only_the_corrupted_rule_is_named_where_nothing_else_moves(hand_results,
 
 def test_rules_that_the_input_does_not_ask_for_do_not_apply(hand_results):
     """Without the obligation, the cap, the closed stockpile and the budget the rules do not
-    exist: only the SupplyCaps sheet, which reports caps the input no longer has, disagrees. An
-    obligation from 2028 binds in no planning year; a stricter one binds wherever the mineral is
-    not yet disrupted, and is waived in `cut` from 2027."""
+    exist: only the reported figures of the workbook, made for the stricter case, disagree (the
+    SupplyCaps sheet's caps and the Balance sheet's obligations). An obligation from 2028 binds
+    in no planning year; a stricter one binds wherever the mineral is not yet disrupted, and is
+    waived in `cut` from 2027."""
     case, path = hand_results
     place = case.stockpiles["A", "M"]
     relaxed = dataclasses.replace(
@@ -376,14 +377,26 @@ def test_rules_that_the_input_does_not_ask_for_do_not_apply(hand_results):
         supply_cap={},
     )
     found = check_results(relaxed, path)
-    assert found and all(v.check == REPORT and "SupplyCaps" in v.where for v in found)
+    assert {v.check for v in found} == {REPORT}
+    assert {v.where.split("!")[0] for v in found} == {"SupplyCaps", "Balance"}
     later = dataclasses.replace(
         case, stockpiles={("A", "M"): dataclasses.replace(place, obligation_from=2028)}
     )
-    assert check_results(later, path) == []
+    assert {v.check for v in check_results(later, path)} == {REPORT}
     stricter = dataclasses.replace(
         case, stockpiles={("A", "M"): dataclasses.replace(place, min_days=200.0)}
     )
     # 200/365 · 10 = 5.48 t > 5 t held in both 2026 rows and in calm 2027; cut 2027 is waived.
     named = [v.where for v in check_results(stricter, path) if v.check == OBLIGATION]
     assert len(named) == 3 and not any("cut" in where and "2027" in where for where in named)
+
+
+def test_a_misreported_obligation_is_named(hand_results, tmp_path):
+    """The Balance sheet's obligation is recomputed: 2 t for A in calm 2027, not 3."""
+    case, path = hand_results
+    book = openpyxl.load_workbook(path)
+    _set(book, "Balance", "obligation", lambda _: 3, **_hand_row("calm", 2027))
+    corrupted = tmp_path / "corrupted.xlsx"
+    book.save(corrupted)
+    (violation,) = check_results(case, corrupted)
+    assert violation.check == REPORT and violation.where.endswith("obligation")

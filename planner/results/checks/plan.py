@@ -25,7 +25,7 @@ from planner.results.checks.findings import (
 from planner.results.checks.reading import Book, Sheet
 
 FLOW_VARIABLES = ("inflow", "outflow", "released", "inventory", "shortage")
-REPORTED_FLOWS = ("demand", "refined", "cfd")
+REPORTED_FLOWS = ("demand", "refined", "cfd", "obligation")
 
 FlowKey = tuple[str, str, str, int]  # (ω, m, r, t)
 

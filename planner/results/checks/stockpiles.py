@@ -6,6 +6,7 @@ from planner.case import Case, Stockpile
 from planner.results.checks.findings import (
     OBLIGATION,
     RELEASE_RULE,
+    REPORT,
     STOCKPILE,
     fmt,
     tolerance,
@@ -20,6 +21,7 @@ def check_stockpiles(ctx: Context) -> None:
         for (r, m), place in ctx.case.stockpiles.items():
             _check_place(ctx, w, r, m, place)
             _check_obligation(ctx, w, r, m, place, first.get((m, w)))
+    _check_reported_obligations(ctx, first)
 
 
 def _check_place(ctx: Context, w: str, r: str, m: str, place: Stockpile) -> None:
@@ -102,3 +104,14 @@ def _check_obligation(
                 f"inventory {fmt(inv)} t is below the obligation of {fmt(place.min_days)} days "
                 f"of demand, {fmt(required)} t",
             )
+
+
+def _check_reported_obligations(ctx: Context, first: dict[tuple[str, str], int]) -> None:
+    """The Balance sheet's obligation: (12)'s required stock in the row's scenario, else 0."""
+    for (w, m, r, t), (place, reported) in ctx.plan.reported_flows.items():
+        if "obligation" not in reported:
+            continue
+        required = 0.0
+        if (r, m) in ctx.case.stockpiles:
+            required = required_stock(ctx.case, r, m, t, first.get((m, w)))
+        ctx.findings.compare(REPORT, f"{place}, obligation", reported["obligation"], required)
