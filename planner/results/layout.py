@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.outcome import COST_COMPONENTS
+from planner.costs import COMPONENT_LABELS, COST_COMPONENTS
 
 # Number formats by what a column holds. Values are stored at full precision; these only decide
 # what a spreadsheet shows.
@@ -148,7 +148,7 @@ SUMMARY_METRICS: tuple[tuple[str, str, str, str], ...] = (
             f"cost_{component}",
             "USD",
             USD,
-            f"expected discounted {component.replace('_', ' ')} (a component of expected_cost)",
+            f"expected discounted {COMPONENT_LABELS[component]} (a component of expected_cost)",
         )
         for component in COST_COMPONENTS
     ),
@@ -254,6 +254,37 @@ STOCKPILE = SheetLayout(
             "year / 12); blank when that demand is 0",
             MONTHS,
         ),
+        Column(
+            "days_of_demand",
+            "days",
+            "expected_inventory / (the country's demand of the year / 365); blank when that "
+            "demand is 0",
+            MONTHS,
+        ),
+        Column(
+            "min_days_of_demand",
+            "days",
+            "min_inventory / (the country's demand of the year / 365): the days held in the "
+            "scenario that holds least; blank when that demand is 0",
+            MONTHS,
+        ),
+        Column(
+            "obligation_days",
+            "days",
+            "Stockpiles.min_days: days of demand to hold from obligation_from (blank: none)",
+            MONTHS,
+        ),
+        _t(
+            "obligation",
+            "stock the obligation (model.md 12) requires at the end of the year in a scenario "
+            "that has not yet disrupted the mineral: obligation_days / 365 · demand (0 before "
+            "obligation_from or without an obligation)",
+        ),
+        _t(
+            "min_obligation",
+            "the smallest obligation over the scenarios: 0 where a scenario has disrupted the "
+            "mineral by this year and so waives it; the Balance sheet has it per scenario",
+        ),
     ),
 )
 
@@ -280,6 +311,12 @@ BALANCE = SheetLayout(
             SHARE,
         ),
         _t("inventory", "stockpile inventory at the end of the year (0 without a stockpile)"),
+        _t(
+            "obligation",
+            "stock the obligation (model.md 12) requires at the end of the year in this "
+            "scenario: min_days / 365 · demand from obligation_from until the scenario first "
+            "disrupts the mineral, else 0",
+        ),
     ),
 )
 
@@ -312,6 +349,40 @@ EXTERNAL = SheetLayout(
     ),
 )
 
+SUPPLY_CAPS = SheetLayout(
+    "SupplyCaps",
+    "scenario, capped external source, mineral and year (only where a SupplyCaps row covers it)",
+    (
+        SCENARIO,
+        SOURCE,
+        MINERAL,
+        _year(),
+        _t("supply", "tonnes bought from the source (the External sheet's purchase)"),
+        _t("cap", "the most the source may supply: cap_share · alliance_demand (model.md 13)"),
+        Column("cap_share", "share", "SupplyCaps share of alliance demand", SHARE),
+        _t("alliance_demand", "the alliance's demand of the mineral in the year"),
+        Column(
+            "share_of_demand",
+            "share",
+            "supply / alliance_demand; blank when that demand is 0",
+            SHARE,
+        ),
+    ),
+)
+
+BUDGETS = SheetLayout(
+    "Budgets",
+    "alliance member: its first-stage spending against its budget (model.md 16)",
+    (
+        _id("member", "alliance member (Countries sheet)"),
+        _usd("budget", "Countries.budget: the most the member may spend (blank: no cap)"),
+        _usd("capex", "fixed_capex + capex_per_tpa · new_capacity of the member's sites"),
+        _usd("stockpile", "the member's stockpile purchases at base prices"),
+        _usd("spending", "capex + stockpile, undiscounted: what the member's budget caps"),
+        _usd("headroom", "budget − spending (blank without a budget)"),
+    ),
+)
+
 SCENARIO_COSTS = SheetLayout(
     "ScenarioCosts",
     "scenario",
@@ -320,7 +391,7 @@ SCENARIO_COSTS = SheetLayout(
         Column("probability", "", "probability of the scenario", FRACTION),
         _usd("cost", "discounted cost of the plan in the scenario: the sum of the components"),
         *(
-            _usd(component, f"discounted {component.replace('_', ' ')}")
+            _usd(component, f"discounted {COMPONENT_LABELS[component]}")
             for component in COST_COMPONENTS
         ),
     ),
@@ -345,19 +416,42 @@ COVERAGE_VALUE = SheetLayout(
     ),
 )
 
+# How the Tree sheet lists the scenarios of a node (in input order).
+SCENARIO_SEPARATOR = ", "
+
+TREE = SheetLayout(
+    "Tree",
+    "year and node of the scenario tree (model.md 15)",
+    (
+        _year(),
+        _id("node", "the node: scenarios that share their history up to the year"),
+        _id(
+            "scenarios",
+            "the node's scenarios, comma-separated: they cannot be told apart in the year, so the "
+            "plan acts alike in them",
+        ),
+        Column("probability", "", "probability of the node: the sum over its scenarios", FRACTION),
+    ),
+)
+
 DIAGNOSIS = SheetLayout(
     "Diagnosis",
     "shortfall of an infeasible case (empty when a plan exists)",
     (
-        _id("constraint", "coverage or budget"),
+        _id(
+            "constraint",
+            "coverage (10), budget (11), obligation (12), supply_cap (13) or member_budget (16)",
+        ),
         SCENARIO,
         MINERAL,
         COUNTRY,
+        _id("source", "external source of a supply_cap row (blank for the others)"),
         _year(),
         Column(
             "shortfall",
             "see unit",
-            "tonnes of coverage that cannot be reached, or USD the budget lacks",
+            "tonnes of coverage or of stock obligation that cannot be reached, tonnes a supply "
+            "cap would have to rise by, or USD the budget (or a member's budget) lacks",
             "#,##0.00",
             16,
         ),
@@ -385,8 +479,11 @@ SHEETS: tuple[SheetLayout, ...] = (
     BALANCE,
     SITE_OUTPUT,
     EXTERNAL,
+    SUPPLY_CAPS,
+    BUDGETS,
     SCENARIO_COSTS,
     COVERAGE_VALUE,
+    TREE,
     DIAGNOSIS,
     UNITS,
 )

@@ -2,14 +2,17 @@
 
 `result_tables(case, outcome)` turns the plan of an `Outcome` into one DataFrame per sheet of
 `planner.results.layout`, with the reported figures derived from the plan and the case (capacity
-online, supply per source, coverage, expected payments). Everything is vectorised with pandas so
-that a Balance of a million rows takes seconds.
+online, supply per source, coverage, expected payments, and for model revision 3 the stock
+obligations (12), supply against caps (13), member spending against budgets (16) and the
+scenario tree (15)). Everything is vectorised with pandas so that a Balance of a million rows
+takes seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +59,9 @@ def result_tables(case: Case, outcome: Outcome) -> tuple[Summary, dict[str, pd.D
         tables[layout.BALANCE.name] = _balance(case, plan, order)
         tables[layout.SITE_OUTPUT.name] = _site_output(case, plan, order)
         tables[layout.EXTERNAL.name] = _external(case, plan, order)
+        tables[layout.SUPPLY_CAPS.name] = _supply_caps(case, plan, order)
+        tables[layout.BUDGETS.name] = _budgets(case, plan, outcome.spending)
+        tables[layout.TREE.name] = _tree(case, plan.tree)
         if outcome.scenario_costs is not None:
             tables[layout.SCENARIO_COSTS.name] = _scenario_costs(case, outcome.scenario_costs)
         if outcome.coverage_value is not None:
@@ -164,8 +170,8 @@ class _Order:
         return table.iloc[order].reset_index(drop=True)
 
 
-def _ranks(names: object) -> dict[str, int]:
-    return {name: rank for rank, name in enumerate(names)}  # type: ignore[call-overload]
+def _ranks(names: Iterable[str]) -> dict[str, int]:
+    return {name: rank for rank, name in enumerate(names)}
 
 
 def _empty(sheet: layout.SheetLayout) -> pd.DataFrame:
@@ -277,13 +283,67 @@ def _stockpile(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
         case.stockpiles[r, m].capacity
         for r, m in zip(table["country"], table["mineral"], strict=True)
     ]
-    monthly = _demand(case, table["mineral"], table["country"], table["year"]) / 12.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["months_of_demand"] = np.where(
-            monthly > 0, table["expected_inventory"] / monthly, np.nan
-        )
+    demand = _demand(case, table["mineral"], table["country"], table["year"])
+    expected = table["expected_inventory"].to_numpy(dtype=float)
+    table["months_of_demand"] = _per_demand(expected, demand / 12.0)
+    table["days_of_demand"] = _per_demand(expected, demand / 365.0)
+    table["min_days_of_demand"] = _per_demand(
+        table["min_inventory"].to_numpy(dtype=float), demand / 365.0
+    )
+    for column, values in _stockpile_obligations(case, table).items():
+        table[column] = values
     table = order.sort(table, ["country", "mineral", "year"])
     return table[list(layout.STOCKPILE.header)]
+
+
+def _per_demand(amount: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """amount / demand where demand > 0, NaN (blank) elsewhere, without dividing by zero."""
+    result = np.full(demand.shape, np.nan)
+    np.divide(amount, demand, out=result, where=demand > 0)
+    return result
+
+
+def _obligation_of(
+    case: Case, country: str, mineral: str, year: int, first: int | None = None
+) -> float:
+    """n(k)/365·D(m,r,t) when o(k) ≤ t < first (model.md 12); 0 without an obligation.
+
+    `first` is first(m,ω) of one scenario; None reads as never disrupted (normal times).
+    """
+    place = case.stockpiles.get((country, mineral))
+    if place is None or place.min_days is None:
+        return 0.0
+    start = case.settings.start_year if place.obligation_from is None else place.obligation_from
+    if year < start or (first is not None and year >= first):
+        return 0.0
+    return place.min_days / 365.0 * case.demand.get((mineral, country, year), 0.0)
+
+
+def _stockpile_obligations(case: Case, table: pd.DataFrame) -> dict[str, list[float | None]]:
+    """obligation_days, obligation (normal times) and min_obligation (over scenarios) per row."""
+    first = case.first_disrupted()
+    days: list[float | None] = []
+    normal: list[float | None] = []
+    smallest: list[float | None] = []
+    for r, m, t in zip(table["country"], table["mineral"], table["year"], strict=True):
+        days.append(case.stockpiles[r, m].min_days)
+        normal.append(_obligation_of(case, r, m, t))
+        smallest.append(
+            min(_obligation_of(case, r, m, t, first.get((m, w))) for w in case.scenarios)
+        )
+    return {"obligation_days": days, "obligation": normal, "min_obligation": smallest}
+
+
+def _balance_obligations(case: Case, table: pd.DataFrame) -> list[float]:
+    """The obligation of each Balance row in its own scenario (0 outside places with one)."""
+    first = case.first_disrupted()
+    obliged = {key for key, place in case.stockpiles.items() if place.min_days is not None}
+    return [
+        _obligation_of(case, r, m, t, first.get((m, w))) if (r, m) in obliged else 0.0
+        for w, m, r, t in zip(
+            table["scenario"], table["mineral"], table["country"], table["year"], strict=True
+        )
+    ]
 
 
 def _online_capacity(case: Case, plan: Plan, sites: pd.Series, years: pd.Series) -> np.ndarray:
@@ -357,12 +417,114 @@ def _balance(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
     table["demand"] = _demand(case, table["mineral"], table["country"], table["year"])
     supplied = (
         table["refined"] + table["cfd"] + table["released"] + table["inflow"] - table["outflow"]
-    ).to_numpy()
-    demand = table["demand"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["coverage"] = np.where(demand > 0, np.clip(supplied / demand, 0.0, 1.0), np.nan)
+    ).to_numpy(dtype=float)
+    table["coverage"] = coverage_share(supplied, table["demand"].to_numpy(dtype=float))
+    table["obligation"] = _balance_obligations(case, table)
     table = order.sort(table, keys)
     return table[list(layout.BALANCE.header)]
+
+
+def coverage_share(supplied: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """min(1, supplied / demand) where demand > 0; NaN (a blank cell) where demand is 0.
+
+    Coverage is a share of demand, so it is undefined without demand: the cell stays blank
+    rather than showing 1, which would read as "fully covered" where nothing was asked. The
+    division only runs where demand is positive (issue 11: an object column, as a case without
+    sites gives, divided by a zero demand raised ZeroDivisionError).
+    """
+    share = np.full(demand.shape, np.nan)
+    np.divide(supplied, demand, out=share, where=demand > 0)
+    return np.where(demand > 0, np.clip(share, 0.0, 1.0), np.nan)
+
+
+def _supply_caps(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
+    """Supply against the cap κ(x,m,t)·Σ_r D(m,r,t) per scenario, only where a cap exists (13)."""
+    bought = {
+        (w, x, m, int(t)): float(e)
+        for w, x, m, t, e in plan.external[
+            ["scenario", "source", "mineral", "year", "purchase"]
+        ].itertuples(index=False)
+    }
+    rows = []
+    for (x, m, t), share in case.supply_cap.items():
+        demand = sum(case.demand.get((m, r, t), 0.0) for r in case.countries)
+        for w in case.scenarios:
+            supply = bought.get((w, x, m, t), 0.0)
+            rows.append(
+                (
+                    w,
+                    x,
+                    m,
+                    t,
+                    supply,
+                    share * demand,
+                    share,
+                    demand,
+                    supply / demand if demand else None,
+                )
+            )
+    table = pd.DataFrame(rows, columns=list(layout.SUPPLY_CAPS.header))
+    if table.empty:
+        return _empty(layout.SUPPLY_CAPS)
+    table = order.sort(table, ["scenario", "source", "mineral", "year"])
+    return table[list(layout.SUPPLY_CAPS.header)]
+
+
+def member_spending(
+    case: Case, plan: Plan, spending: pd.DataFrame | None = None
+) -> dict[str, tuple[float, float]]:
+    """(capex, stockpile purchases) per member, undiscounted at base prices (model.md 16).
+
+    From the registered spending terms (`Outcome.spending`) when the solve gives them, else from
+    the plan: a site's capex belongs to its country, a purchase to the stockpile's country.
+    """
+    totals = {r: [0.0, 0.0] for r in case.countries}
+    if spending is not None and not spending.empty:
+        for kind, country, amount in spending[["kind", "country", "amount"]].itertuples(
+            index=False
+        ):
+            totals[country][0 if kind == "capex" else 1] += float(amount)
+        return {r: (c, s) for r, (c, s) in totals.items()}
+    for site, capacity in zip(plan.builds["site"], plan.builds["capacity"], strict=True):
+        data = case.sites[site]
+        totals[data.country][0] += data.fixed_capex + data.capex_per_tpa * float(capacity)
+    for r, m, t, p in plan.purchases[["country", "mineral", "year", "purchase"]].itertuples(
+        index=False
+    ):
+        totals[r][1] += case.price[m, int(t)] * float(p)
+    return {r: (c, s) for r, (c, s) in totals.items()}
+
+
+def _budgets(case: Case, plan: Plan, spending: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per member: budget, capex, stockpile, spending and headroom."""
+    rows = []
+    for r, (capex, stockpile) in member_spending(case, plan, spending).items():
+        budget = case.countries[r].budget
+        total = capex + stockpile
+        rows.append(
+            (r, budget, capex, stockpile, total, None if budget is None else budget - total)
+        )
+    return pd.DataFrame(rows, columns=list(layout.BUDGETS.header))
+
+
+def _tree(case: Case, tree: pd.DataFrame) -> pd.DataFrame:
+    """Plan.tree with each node's scenarios as text in input order (empty while there is none)."""
+    if tree.empty:
+        return _empty(layout.TREE)
+    rank = _ranks(case.scenarios)
+    names = [
+        layout.SCENARIO_SEPARATOR.join(sorted(scenarios, key=rank.__getitem__))
+        for scenarios in tree["scenarios"]
+    ]
+    table = pd.DataFrame(
+        {
+            "year": tree["year"].astype(int),
+            "node": tree["node"].astype(str),
+            "scenarios": names,
+            "probability": tree["probability"].astype(float),
+        }
+    )
+    return table.sort_values(["year"], kind="stable").reset_index(drop=True)
 
 
 def _scenario_costs(case: Case, costs: pd.DataFrame) -> pd.DataFrame:
@@ -384,9 +546,10 @@ def _diagnosis(outcome: Outcome) -> pd.DataFrame:
             item.scenario or None,
             item.mineral or None,
             item.country or None,
+            getattr(item, "source", "") or None,  # the source of a supply_cap row
             item.year,
             item.shortfall,
-            "t" if item.constraint == "coverage" else "USD",
+            "USD" if item.constraint in ("budget", "member_budget") else "t",
         )
         for item in outcome.diagnosis
     ]

@@ -9,6 +9,7 @@ the cell turns it into a formula.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -194,7 +195,7 @@ def _cell_writers(worksheet: object, sheet: layout.SheetLayout) -> list[Callable
     writers: list[Callable[[object], object]] = []
     for column in sheet.columns:
         if column.is_text:
-            writers.append(lambda value, worksheet=worksheet: _text(worksheet, value))
+            writers.append(functools.partial(_text, worksheet))
         else:
             writers.append(_styled_writer(worksheet, column.number_format))
     return writers

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from planner.case import Country
 from planner.options import SolveOptions
 from planner.results.check import (
     BUDGET,
+    CLOSED_STOCKPILE,
     COST,
     COUNTRY_BALANCE,
     COVERAGE,
     DOMAIN,
     EXTERNAL,
+    MEMBER_BUDGET,
+    NON_ANTICIPATIVITY,
     OBJECTIVE,
+    OBLIGATION,
     ONE_BUILD,
     ONE_OFFER,
     OUTPUT,
     POOL,
     PURCHASE_LIMIT,
+    RELEASE_RULE,
+    REPORT,
     SIZE,
     STOCKPILE,
+    SUPPLY_CAP,
     WORKBOOK,
     check_results,
     cvar_at,
@@ -33,7 +42,8 @@ from planner.results.check import (
 from planner.results.workbook import write_results
 from planner.solve import solve_case
 from planner.validate import read_case
-from tests.results.results_cases import EXAMPLE, write_random_case
+from tests.results.hand_plan import hand_case, hand_outcome
+from tests.results.results_cases import EXAMPLE, model_violations, write_random_case
 
 # Enough seeds to meet every feature of the generator (asserted below), few enough for seconds.
 SEEDS = range(6)
@@ -43,7 +53,7 @@ def test_the_solved_example_checks(solved_example):
     """The bundled example (the default case until a real-data case is bundled; that one is
     solved and checked by the command-line tests)."""
     case, _, path = solved_example
-    assert check_results(case, path) == []
+    assert model_violations(case, path) == []
 
 
 def test_random_cases_check(tmp_path):
@@ -56,7 +66,7 @@ def test_random_cases_check(tmp_path):
         assert outcome.status == "optimal", (seed, outcome.message)
         results = tmp_path / f"results-{seed}.xlsx"
         write_results(results, case, outcome)
-        assert check_results(case, results) == [], seed
+        assert model_violations(case, results) == [], seed
         features |= _features(case, folder)
     assert features >= {
         "lead time",
@@ -230,7 +240,7 @@ def test_results_record_which_input_they_were_made_from(solved_example, tmp_path
         scenarios.write("\n")  # a blank row: the same case, another file
     changed, _ = read_case(copy)
     assert made_from(changed, path) is False
-    assert check_results(changed, path) == []
+    assert model_violations(changed, path) == []
 
 
 def test_cvar_figures_are_recomputed_from_the_scenario_costs(tmp_path):
@@ -248,10 +258,145 @@ def test_cvar_figures_are_recomputed_from_the_scenario_costs(tmp_path):
     )
     probability = {w: s.probability for w, s in case.scenarios.items()}
     assert outcome.cvar == pytest.approx(exact_cvar(costs, probability, 0.9), rel=1e-9)
-    assert check_results(case, path) == []
+    assert model_violations(case, path) == []
     for metric in ("cvar", "cvar_eta"):
         book = openpyxl.load_workbook(path)
         _set(book, "Summary", "value", lambda x: x + 0.05 * abs(x) + 1e4, metric=metric)
         corrupted = tmp_path / f"{metric}.xlsx"
         book.save(corrupted)
         assert OBJECTIVE in {v.check for v in check_results(case, corrupted)}, metric
+
+
+# Revision 3 ------------------------------------------------------------------------------------
+# Corruptions of the hand-written plan of tests/results/hand_plan.py (see its docstring), each
+# breaking one revision-3 rule. CALM and CUT name Balance rows of member A.
+def _hand_row(scenario: str, year: int, country: str = "A") -> dict[str, object]:
+    return {"scenario": scenario, "mineral": "M", "country": country, "year": year}
+
+
+def _release_bought_stock(book):
+    """Buy 3 t in 2027 and release 8 t in `cut` 2027: the balance 5 + 3 − 8 = 0 holds, but only
+    5 t were held at the start of 2027."""
+    _set(book, "Stockpile", "purchase", lambda _: 3, country="A", mineral="M", year=2027)
+    _set(book, "Balance", "released", lambda _: 8, **_hand_row("cut", 2027))
+
+
+def _draw_below_obligation(book):
+    """In `calm` 2027 (not disrupted) A releases 4 t and takes 6 t: its stock falls to 1 t < 2 t."""
+    _set(book, "Balance", "released", lambda _: 4, **_hand_row("calm", 2027))
+    _set(book, "Balance", "inflow", lambda _: 6, **_hand_row("calm", 2027))
+    _set(book, "Balance", "inventory", lambda _: 1, **_hand_row("calm", 2027))
+
+
+def _share_closed_stock(book):
+    """In `cut` 2027 A sends its released 5 t to the pool and takes 10 t back: the pool balances
+    (20 in, 15 + 5 out), but a closed stockpile's release serves only its own member."""
+    _set(book, "Balance", "outflow", lambda _: 5, **_hand_row("cut", 2027))
+    _set(book, "Balance", "inflow", lambda _: 10, **_hand_row("cut", 2027))
+
+
+def _anticipate(book):
+    """In `cut` 2026, whose history equals `calm`'s, B sends 1 t to the pool and takes 11 t: every
+    balance holds and nothing costs more, but the scenarios act differently before they differ."""
+    _set(book, "Balance", "outflow", lambda _: 1, **_hand_row("cut", 2026, "B"))
+    _set(book, "Balance", "inflow", lambda _: 11, **_hand_row("cut", 2026, "B"))
+
+
+def _overspend_member(book):
+    """A buys 5 t in 2026 at 100 USD/t: 500 USD against its budget of 400."""
+    _set(book, "Stockpile", "purchase", lambda _: 5, country="A", mineral="M", year=2026)
+
+
+def _buy_over_the_cap(book):
+    """X sells 21 t in `calm` 2027, above its cap of 100% of the alliance's 20 t demand."""
+    _set(book, "External", "purchase", lambda _: 21, scenario="calm", source="X", year=2027)
+
+
+def _misreport_tree(book):
+    _set(book, "Tree", "scenarios", lambda _: "calm", year=2026)
+
+
+HAND_CORRUPTIONS: dict[str, Edit] = {
+    RELEASE_RULE: _release_bought_stock,
+    OBLIGATION: _draw_below_obligation,
+    SUPPLY_CAP: _buy_over_the_cap,
+    CLOSED_STOCKPILE: _share_closed_stock,
+    NON_ANTICIPATIVITY: _anticipate,
+    MEMBER_BUDGET: _overspend_member,
+    REPORT: _misreport_tree,
+}
+
+
+@pytest.fixture(scope="module")
+def hand_results(tmp_path_factory: pytest.TempPathFactory):
+    case = hand_case()
+    path = tmp_path_factory.mktemp("hand") / "hand-results.xlsx"
+    write_results(path, case, hand_outcome())
+    return case, path
+
+
+def test_the_hand_written_revision_3_plan_checks(hand_results):
+    case, path = hand_results
+    assert check_results(case, path) == []
+
+
+@pytest.mark.parametrize("family", list(HAND_CORRUPTIONS))
+def test_a_corrupted_revision_3_plan_is_caught_and_named(family, hand_results, tmp_path):
+    case, path = hand_results
+    book = openpyxl.load_workbook(path)
+    HAND_CORRUPTIONS[family](book)
+    corrupted = tmp_path / "corrupted.xlsx"
+    book.save(corrupted)
+    assert family in {v.check for v in check_results(case, corrupted)}
+
+
+def test_only_the_corrupted_rule_is_named_where_nothing_else_moves(hand_results, tmp_path):
+    """The obligation, closed-stockpile and anticipation edits keep every balance and cost: each
+    is named alone, so the checker does not blame a family that holds."""
+    case, path = hand_results
+    for family in (OBLIGATION, CLOSED_STOCKPILE, NON_ANTICIPATIVITY):
+        book = openpyxl.load_workbook(path)
+        HAND_CORRUPTIONS[family](book)
+        corrupted = tmp_path / "corrupted.xlsx"
+        book.save(corrupted)
+        assert {v.check for v in check_results(case, corrupted)} == {family}
+
+
+def test_rules_that_the_input_does_not_ask_for_do_not_apply(hand_results):
+    """Without the obligation, the cap, the closed stockpile and the budget the rules do not
+    exist: only the reported figures of the workbook, made for the stricter case, disagree (the
+    SupplyCaps sheet's caps and the Balance sheet's obligations). An obligation from 2028 binds
+    in no planning year; a stricter one binds wherever the mineral is not yet disrupted, and is
+    waived in `cut` from 2027."""
+    case, path = hand_results
+    place = case.stockpiles["A", "M"]
+    relaxed = dataclasses.replace(
+        case,
+        stockpiles={("A", "M"): dataclasses.replace(place, min_days=None)},
+        countries={"A": Country("A"), "B": Country("B")},
+        supply_cap={},
+    )
+    found = check_results(relaxed, path)
+    assert {v.check for v in found} == {REPORT}
+    assert {v.where.split("!")[0] for v in found} == {"SupplyCaps", "Balance"}
+    later = dataclasses.replace(
+        case, stockpiles={("A", "M"): dataclasses.replace(place, obligation_from=2028)}
+    )
+    assert {v.check for v in check_results(later, path)} == {REPORT}
+    stricter = dataclasses.replace(
+        case, stockpiles={("A", "M"): dataclasses.replace(place, min_days=200.0)}
+    )
+    # 200/365 · 10 = 5.48 t > 5 t held in both 2026 rows and in calm 2027; cut 2027 is waived.
+    named = [v.where for v in check_results(stricter, path) if v.check == OBLIGATION]
+    assert len(named) == 3 and not any("cut" in where and "2027" in where for where in named)
+
+
+def test_a_misreported_obligation_is_named(hand_results, tmp_path):
+    """The Balance sheet's obligation is recomputed: 2 t for A in calm 2027, not 3."""
+    case, path = hand_results
+    book = openpyxl.load_workbook(path)
+    _set(book, "Balance", "obligation", lambda _: 3, **_hand_row("calm", 2027))
+    corrupted = tmp_path / "corrupted.xlsx"
+    book.save(corrupted)
+    (violation,) = check_results(case, corrupted)
+    assert violation.check == REPORT and violation.where.endswith("obligation")

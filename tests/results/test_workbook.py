@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from planner.errors import PlannerError
 from planner.io import read_raw, write_raw
 from planner.outcome import COST_COMPONENTS, Outcome
 from planner.results import layout, workbook
-from planner.results.check import check_results
 from planner.results.workbook import write_results, write_summary_json
 from planner.solve import solve_case
 from planner.validate import read_case
-from tests.results.results_cases import EXAMPLE, TINY, write_case
+from tests.results.hand_plan import hand_case, hand_outcome
+from tests.results.results_cases import EXAMPLE, TINY, model_violations, write_case
 
 
 def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
@@ -30,7 +32,7 @@ def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
 
 
 def summary(path: Path) -> dict[str, object]:
-    return {row["metric"]: row["value"] for row in sheet_rows(path, "Summary")}
+    return {str(row["metric"]): row["value"] for row in sheet_rows(path, "Summary")}
 
 
 def test_tiny_case_reports_the_hand_derived_plan(solved_tiny):
@@ -165,7 +167,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     countries = {row[2] for row in book["Balance"].iter_rows(min_row=2, values_only=True)}
     assert countries == {"=SUM(A1:A9)", "#N/A"}
     assert book["External"].cell(row=2, column=2).value == names["source"]
-    assert check_results(case, path) == []
+    assert model_violations(case, path) == []
 
 
 def test_a_failed_write_keeps_the_previous_file_and_leaves_nothing_behind(
@@ -235,7 +237,7 @@ def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(
         "Balance 4",
     ]
     assert len(sheet_rows(path, "Balance 4")) == len(outcome.plan.flows) - 150
-    assert check_results(case, path) == []
+    assert model_violations(case, path) == []
 
 
 def test_json_path_equal_to_results_path_is_refused(solved_tiny, tmp_path):
@@ -256,3 +258,130 @@ def test_results_inside_a_csv_folder_input_are_refused(tmp_path):
         with pytest.raises(PlannerError, match="inside the input folder"):
             write_results(inside, case, outcome)
     assert {p.name: p.read_bytes() for p in source.iterdir()} == before
+
+
+@pytest.mark.parametrize("sites", ["S,A,M,3", ""], ids=["with a site", "without sites"])
+def test_a_year_without_demand_leaves_coverage_blank(sites, tmp_path):
+    """Issue 11: country A demands M in 2026 only. Its 2027 coverage has no demand to be a share
+    of, so the cell is blank (and months of demand too), while 2026 is covered in full. Without
+    sites the refined column used to be an object column whose division by the zero demand
+    raised ZeroDivisionError and wrote no results at all.
+
+    The supply (source CN 20 t/yr, plus the site's 3 t/yr when there is one) covers the 10 t of
+    2026 with no shortage, since shortage costs 5000/t and a tonne 1000.
+    """
+    folder = write_case(
+        tmp_path / "case",
+        TINY,
+        Demand="mineral,country,year,demand\nM,A,2026,10",
+        Sites=f"site,country,mineral,existing_capacity\n{sites}",
+        Sources="source,mineral,available,price_factor\nCN,M,20,1",
+    )
+    case, _ = read_case(folder)
+    assert (("M", "A", 2027) in case.demand) is False
+    outcome = solve_case(case)
+    path = tmp_path / "results.xlsx"
+    write_results(path, case, outcome)
+    balance = {row["year"]: row for row in sheet_rows(path, "Balance")}
+    assert balance[2026]["demand"] == 10 and balance[2026]["coverage"] == 1
+    assert balance[2027]["demand"] == 0 and balance[2027]["coverage"] is None
+    months = {row["year"]: row["months_of_demand"] for row in sheet_rows(path, "Stockpile")}
+    assert months[2027] is None
+    assert model_violations(case, path) == []
+
+
+def test_revision_3_sheets_of_the_hand_written_plan(tmp_path):
+    """The plan of tests/results/hand_plan.py (see its docstring for the case).
+
+    Stockpile (A, M): 5 t held in both scenarios in 2026; in 2027 5 t in calm and 0 in cut, so
+    expected 2.5 t. Days of demand: 5 / (10/365) = 182.5 in 2026, 2.5 / (10/365) = 91.25 in
+    2027, and the least held, 0 t in cut, is 0 days. The obligation is 73/365 · 10 = 2 t in
+    normal times; cut disrupts M in 2027, so its 2027 obligation, the smallest, is 0.
+    SupplyCaps: the cap is 100% of 20 t; cut 2027 buys 15 t, 75% of demand. Budgets: A has 400
+    USD and spends nothing; B has no budget. Tree: one node in 2026, two in 2027.
+    """
+    path = tmp_path / "hand.xlsx"
+    write_results(path, hand_case(), hand_outcome())
+    stockpile = {row["year"]: row for row in sheet_rows(path, "Stockpile")}
+    assert [stockpile[t]["days_of_demand"] for t in (2026, 2027)] == pytest.approx([182.5, 91.25])
+    assert [stockpile[t]["min_days_of_demand"] for t in (2026, 2027)] == pytest.approx([182.5, 0])
+    assert [stockpile[t]["obligation"] for t in (2026, 2027)] == pytest.approx([2, 2])
+    assert [stockpile[t]["min_obligation"] for t in (2026, 2027)] == pytest.approx([2, 0])
+    assert stockpile[2026]["obligation_days"] == 73
+    obligations = {
+        (row["scenario"], row["country"], row["year"]): row["obligation"]
+        for row in sheet_rows(path, "Balance")
+    }
+    assert obligations == pytest.approx(
+        {
+            **{(w, "A", t): 2 for w in ("calm", "cut") for t in (2026, 2027)},
+            ("cut", "A", 2027): 0,
+            **{(w, "B", t): 0 for w in ("calm", "cut") for t in (2026, 2027)},
+        }
+    )
+    caps = [
+        (r["scenario"], r["year"], r["supply"], r["cap"], r["share_of_demand"])
+        for r in sheet_rows(path, "SupplyCaps")
+    ]
+    assert caps == [
+        ("calm", 2026, 20, 20, 1),
+        ("calm", 2027, 20, 20, 1),
+        ("cut", 2026, 20, 20, 1),
+        ("cut", 2027, 15, 20, 0.75),
+    ]
+    budgets = [
+        (r["member"], r["budget"], r["spending"], r["headroom"])
+        for r in sheet_rows(path, "Budgets")
+    ]
+    assert budgets == [("A", 400, 0, 400), ("B", None, 0, None)]
+    tree = [(r["year"], r["scenarios"], r["probability"]) for r in sheet_rows(path, "Tree")]
+    assert tree == [(2026, "calm, cut", 1), (2027, "calm", 0.5), (2027, "cut", 0.5)]
+
+
+def test_budgets_come_from_the_registered_spending_when_the_solve_gives_it(tmp_path):
+    """Outcome.spending (kind, country, mineral, item, year, amount) decides the Budgets sheet:
+    A's 150 USD of capex and 250 USD of purchases leave it no headroom of its 400 USD."""
+    outcome = hand_outcome()
+    outcome.spending = pd.DataFrame(
+        [("capex", "A", "M", "site", 2026, 150.0), ("stockpile", "A", "M", "", 2026, 250.0)],
+        columns=["kind", "country", "mineral", "item", "year", "amount"],
+    )
+    path = tmp_path / "hand.xlsx"
+    write_results(path, hand_case(), outcome)
+    (a, b) = sheet_rows(path, "Budgets")
+    assert (a["capex"], a["stockpile"], a["spending"], a["headroom"]) == (150, 250, 400, 0)
+    assert b["spending"] == 0
+
+
+@dataclasses.dataclass
+class _Slack:
+    """A diagnosis row of revision 3 (`outcome.Diagnosis` gains `source` and the new kinds)."""
+
+    constraint: str
+    shortfall: float
+    scenario: str = ""
+    mineral: str = ""
+    country: str = ""
+    year: int | None = None
+    source: str = ""
+
+
+def test_diagnosis_rows_of_every_kind_with_their_unit_and_source(tmp_path):
+    slacks = [
+        _Slack("coverage", 3.0, "cut", "M", "A", 2027),
+        _Slack("budget", 1e6),
+        _Slack("obligation", 2.0, "calm", "M", "A", 2026),
+        _Slack("supply_cap", 4.0, "cut", "M", "", 2027, source="X"),
+        _Slack("member_budget", 500.0, country="A"),
+    ]
+    outcome = Outcome(status="infeasible", diagnosis=slacks)  # type: ignore[arg-type]
+    path = tmp_path / "diagnosis.xlsx"
+    write_results(path, hand_case(), outcome)
+    rows = [(r["constraint"], r["source"], r["unit"]) for r in sheet_rows(path, "Diagnosis")]
+    assert rows == [
+        ("coverage", None, "t"),
+        ("budget", None, "USD"),
+        ("obligation", None, "t"),
+        ("supply_cap", "X", "t"),
+        ("member_budget", None, "USD"),
+    ]
