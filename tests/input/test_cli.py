@@ -52,8 +52,8 @@ def test_template_validate_and_refuse_to_overwrite(tmp_path: Path) -> None:
     checked = planner("validate", path)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip() == (
-        f"{path} is usable: 2 minerals, 3 countries, 5 sites, 4 CfD offers, 3 scenarios, "
-        "10 years (2026–2035); 0 warnings."
+        f"{path} is usable: 2 minerals, 3 countries, 5 sites, 4 CfD offers, 3 scenarios "
+        "(base, export controls, embargo), 10 years (2026–2035), budget 1.2 bn USD; 0 warnings."
     )
     before = _digest(path)
     again = planner("template", path)
