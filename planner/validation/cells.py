@@ -133,7 +133,11 @@ def how(field: Field) -> str:
 
 def shown(value: Value) -> str:
     """A cell as a message quotes it: text in quotes, numbers as written."""
-    return f"'{value}'" if isinstance(value, str) else cell_text(value)
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, float) and abs(value) >= 1e16:
+        return repr(value)  # 1e+100, not a hundred digits
+    return cell_text(value)
 
 
 def number_text(value: float) -> str:
