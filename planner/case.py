@@ -220,11 +220,16 @@ def _names(names: dict[str, object], shown: int = 4) -> str:
 
 
 def _budget_text(budget: float | None) -> str:
-    """'budget 12.0 bn USD' (three significant digits below 1 bn), or 'no budget'."""
+    """'budget 12.0 bn USD' (three significant digits below 1 bn, plain USD below a million),
+    or 'no budget'."""
     if budget is None:
         return "no budget"
     billions = budget / 1e9
-    return f"budget {billions:.1f} bn USD" if billions >= 1 else f"budget {billions:.3g} bn USD"
+    if billions >= 1:
+        return f"budget {billions:.1f} bn USD"
+    if billions >= 0.001:
+        return f"budget {billions:.3g} bn USD"
+    return f"budget {budget:,.0f} USD"  # far below any build: shown as typed, to be noticed
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:

@@ -141,6 +141,15 @@ def _worksheet_members(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
                 members.append((element.get("name", ""), relations.get(relation, "")))
     # Checked here, on the file's own names: openpyxl renames a repeated one (Settings1).
     _check_sheet_names(path, [name for name, _ in members])
+    present = set(archive.namelist())
+    for name, member in members:
+        if member.endswith(".xml") and "worksheets/" in member and member not in present:
+            # openpyxl would leave the sheet out without a word.
+            raise _not_readable(
+                path,
+                f"the workbook is damaged or incomplete (the content of sheet {name!r} is "
+                f"missing); {_SAVE_AS} again, or restore it from a copy",
+            )
     return dict(members)
 
 
