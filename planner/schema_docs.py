@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from planner.io import limits
 from planner.schema import (
     MOST_DAYS,
     MOST_FACTOR,
@@ -29,7 +30,6 @@ from planner.schema import (
     Field,
     Sheet,
 )
-from planner.validation import limits
 
 DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "workbook.md"
 

@@ -45,7 +45,7 @@ def sheet_files(folder: Path) -> list[Path]:
 
 
 def read_csv_folder(
-    folder: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int = limits.MAX_ROWS
+    folder: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int | None = None
 ) -> RawWorkbook:
     """Every `SHEET.csv` of `folder` as a sheet named SHEET; InputError on unreadable files."""
     files = sheet_files(folder)
@@ -121,7 +121,7 @@ def _split_at_line_feeds(text: str) -> list[str]:
     return result
 
 
-def _read_sheet(path: Path, max_rows: int) -> RawSheet:
+def _read_sheet(path: Path, max_rows: int | None) -> RawSheet:
     name = path.stem
     data = path.read_bytes()
     try:

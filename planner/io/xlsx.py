@@ -45,7 +45,7 @@ _MAX_WIDTH = 60
 
 
 def read_xlsx(
-    path: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int = limits.MAX_ROWS
+    path: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int | None = None
 ) -> RawWorkbook:
     """Every sheet of the workbook at `path`, cells as cached values; InputError when the file
     cannot be read. Formula cells without a saved value read as blank and are listed in
@@ -170,7 +170,7 @@ def _zip_kind(names: set[str]) -> str:
     return "it is a zip archive, not an Excel workbook (.xlsx)"
 
 
-def _read_sheet(worksheet: object, name: str, max_rows: int) -> RawSheet:
+def _read_sheet(worksheet: object, name: str, max_rows: int | None) -> RawSheet:
     """Row 1 as the header and every non-blank row below it with its row number."""
     worksheet.reset_dimensions()  # type: ignore[attr-defined]  # stated dimensions may lie
     rows = worksheet.iter_rows(min_row=1, min_col=1, values_only=True)  # type: ignore[attr-defined]

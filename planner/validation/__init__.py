@@ -13,7 +13,7 @@ One module per family of sheets, each reading its sheets through the shared `Con
 - `assets`: Sites, CfD, Stockpiles (and the stock obligation's feasibility);
 - `scenarios`: Scenarios, Disruptions, PriceShocks, SupplyCaps;
 - `sizes`: limits on rows and on the model's size, and the budget's plausibility;
-- `limits`: those limits, with a switch for tests.
+(the limits themselves are in `planner.io.limits`, shared with the readers).
 
 The work is one pass over each sheet's rows with plain dicts, so a case with 10^5 demand rows
 validates in about a second.

@@ -4,8 +4,8 @@ and a budget that cannot pay for any build (usually billions typed as units)."""
 from __future__ import annotations
 
 from planner.case import Settings, Site
+from planner.io import limits
 from planner.schema import SETTINGS_SHEET
-from planner.validation import limits
 from planner.validation.cells import number_text
 from planner.validation.context import Context
 

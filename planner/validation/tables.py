@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
+from planner.io import limits
 from planner.io.raw import RawSheet, cell_text, column_key
 from planner.schema import SHEETS, Field, Sheet, find_sheet
-from planner.validation import limits
 from planner.validation.cells import is_blank, parse_cell, suggestion
 from planner.validation.context import Context, Row
 
@@ -46,8 +46,8 @@ def check_row_counts(ctx: Context) -> bool:
                 name,
                 None,
                 "",
-                f"{len(raw_sheet.rows):,} rows; at most {limits.MAX_SHEET_ROWS:,} are read per "
-                f"sheet ({limits.WHY})",
+                f"{len(raw_sheet.rows):,} data rows, more than the {limits.MAX_SHEET_ROWS:,} a "
+                f"sheet may have ({limits.WHY}); split the case or remove rows",
             )
     return fits
 
