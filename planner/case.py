@@ -9,6 +9,7 @@ Symbols in comments are those of model.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -212,7 +213,7 @@ class Case:
         )
 
 
-def _names(names: dict[str, object], shown: int = 4) -> str:
+def _names(names: Mapping[str, object], shown: int = 4) -> str:
     """The first few names of a mapping, then how many more."""
     listed = list(names)
     more = len(listed) - shown

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypedDict
 
 
 class Kind(StrEnum):
@@ -159,16 +160,26 @@ def _number_text(value: float) -> str:
 _MONEY = "USD"
 _PER_T = "USD/t"
 _RATE = "t/yr"
-_SHARE = {"low": 0.0, "high": 1.0}
-_NON_NEGATIVE = {"low": 0.0}
+
+
+class _Bounds(TypedDict, total=False):
+    """Bounds spread into a Field (`**_PRICE`), typed so that each lands on a float argument."""
+
+    low: float
+    high: float
+    most: float
+
+
+_SHARE: _Bounds = {"low": 0.0, "high": 1.0}
+_NON_NEGATIVE: _Bounds = {"low": 0.0}
 # Non-negative quantities with their plausible upper bound.
-_PRICE = {"low": 0.0, "most": MOST_PER_TONNE}
-_AMOUNT = {"low": 0.0, "most": MOST_TONNES}
-_USD = {"low": 0.0, "most": MOST_MONEY}
-_FACTOR = {"low": 0.0, "most": MOST_FACTOR}
+_PRICE: _Bounds = {"low": 0.0, "most": MOST_PER_TONNE}
+_AMOUNT: _Bounds = {"low": 0.0, "most": MOST_TONNES}
+_USD: _Bounds = {"low": 0.0, "most": MOST_MONEY}
+_FACTOR: _Bounds = {"low": 0.0, "most": MOST_FACTOR}
 
 
-def _year(name: str, meaning: str, **extra: object) -> Field:
+def _year(name: str, meaning: str, **extra: Any) -> Field:
     return Field(name, Kind.YEAR, meaning, unit="year", low=YEAR_MIN, high=YEAR_MAX, **extra)
 
 

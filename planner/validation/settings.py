@@ -31,7 +31,7 @@ def read_settings(ctx: Context) -> Settings:
                 )
     ctx.setting_rows = where
     _horizon(ctx, values, where)
-    resolved = {
+    resolved: dict[str, Any] = {
         setting.name: setting.default if values.get(setting.name) is None else values[setting.name]
         for setting in SETTINGS
     }

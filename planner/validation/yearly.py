@@ -94,7 +94,7 @@ def _source_year(by_year: dict[int | None, Row], year: int) -> SourceYear | None
     base: dict[str, Any] = every_year if every_year is not None else {}
     available = _first(row["available"], base.get("available"))
     factor = _first(row["price_factor"], base.get("price_factor"))
-    default = SHEETS["Sources"].column("price_factor").default
+    default = float(SHEETS["Sources"].column("price_factor").default or 1.0)
     return SourceYear(available=available, price_factor=default if factor is None else factor)
 
 
