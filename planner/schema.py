@@ -1,9 +1,10 @@
 """The input workbook's schema: every sheet, column and setting of spec/workbook.md as data.
 
-This one table drives the validator (types, required cells, defaults, bounds, references), the
-README sheet that `planner template` writes, and the property tests' generators, so a column is
-described, checked and documented in one place. Rules that relate several cells or rows (overrides,
-overlaps, sums) live in `planner.validate`.
+This one table drives the validator (types, required cells, defaults, bounds, plausible upper
+bounds, references), the README sheet that `planner template` writes, docs/workbook.md
+(`planner.schema_docs`), sweep addresses and the property tests' generators, so a column is
+described, checked and documented in one place. Rules that relate several cells or rows
+(overrides, overlaps, sums, obligations) live in `planner.validation`.
 """
 
 from __future__ import annotations
