@@ -182,6 +182,11 @@ def _csv_problem(path: Path, records: _Records, problem: str) -> str:
             f"{path.name}, line {line}: text follows a closing quote; a quoted cell must end "
             'with its quote, and a quote inside it is written twice ("")'
         )
+    if "field larger than field limit" in problem:
+        return (
+            f"{path.name}, line {records.start}: a cell longer than {csv.field_size_limit():,} "
+            "characters, which no planning case holds; most likely a quote is not closed before it"
+        )
     return f"{path.name}, line {line}: not valid CSV ({problem})"
 
 

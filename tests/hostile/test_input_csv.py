@@ -70,3 +70,11 @@ def test_two_files_for_one_sheet_differing_in_case_are_refused(tmp_path: Path) -
         refused(folder, "are the same sheet (names are matched without regard to case")
     else:  # a case-insensitive file system holds one of them only
         assert validate(folder).exit_code == 0
+
+
+def test_a_cell_too_long_for_any_case_is_named_in_plain_words(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    with (folder / "Countries.csv").open("a", encoding="utf-8") as stream:
+        stream.write("Korea," + "1" * 200_000 + "\n")
+    output = refused(folder, "Countries.csv, line 5: a cell longer than 131,072 characters")
+    assert "field limit" not in output
