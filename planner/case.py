@@ -9,6 +9,7 @@ Symbols in comments are those of model.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -195,7 +196,9 @@ class Case:
         return place.min_days / 365.0 * self.demand.get((mineral, country, year), 0.0)
 
     def describe(self) -> str:
-        """One line for people: '2 minerals, 3 countries, ..., 10 years (2026–2035)'."""
+        """One line for people, echoing what was read so that a unit slip shows at once:
+        '2 minerals, 3 countries, 5 sites, 4 CfD offers, 3 scenarios (base, embargo, ...),
+        10 years (2026–2035), budget 1.2 bn USD'."""
         years = self.years
         return ", ".join(
             [
@@ -203,10 +206,31 @@ class Case:
                 counted(len(self.countries), "country", "countries"),
                 counted(len(self.sites), "site"),
                 counted(len(self.offers), "CfD offer"),
-                counted(len(self.scenarios), "scenario"),
+                f"{counted(len(self.scenarios), 'scenario')} ({_names(self.scenarios)})",
                 f"{counted(len(years), 'year')} ({years.start}–{years.stop - 1})",
+                _budget_text(self.settings.budget),
             ]
         )
+
+
+def _names(names: Mapping[str, object], shown: int = 4) -> str:
+    """The first few names of a mapping, then how many more."""
+    listed = list(names)
+    more = len(listed) - shown
+    return ", ".join(listed[:shown]) + (f", {more} more" if more > 0 else "")
+
+
+def _budget_text(budget: float | None) -> str:
+    """'budget 12.0 bn USD' (three significant digits below 1 bn, plain USD below a million),
+    or 'no budget'."""
+    if budget is None:
+        return "no budget"
+    billions = budget / 1e9
+    if billions >= 1:
+        return f"budget {billions:.1f} bn USD"
+    if billions >= 0.001:
+        return f"budget {billions:.3g} bn USD"
+    return f"budget {budget:,.0f} USD"  # far below any build: shown as typed, to be noticed
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:

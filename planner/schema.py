@@ -1,15 +1,18 @@
 """The input workbook's schema: every sheet, column and setting of spec/workbook.md as data.
 
-This one table drives the validator (types, required cells, defaults, bounds, references), the
-README sheet that `planner template` writes, and the property tests' generators, so a column is
-described, checked and documented in one place. Rules that relate several cells or rows (overrides,
-overlaps, sums) live in `planner.validate`.
+This one table drives the validator (types, required cells, defaults, bounds, plausible upper
+bounds, references), the README sheet that `planner template` writes, docs/workbook.md
+(`planner.schema_docs`), sweep addresses and the property tests' generators, so a column is
+described, checked and documented in one place. Rules that relate several cells or rows
+(overrides, overlaps, sums, obligations) live in `planner.validation`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypedDict
 
 
 class Kind(StrEnum):
@@ -26,6 +29,31 @@ class Kind(StrEnum):
 # Years outside this range are typing mistakes (a dropped or doubled digit), not plans.
 YEAR_MIN = 1900
 YEAR_MAX = 2200
+
+# Plausible upper bounds (`Field.most`): a value above one is a typing mistake (a unit mix-up or
+# extra zeros), never a plan, and it would wreck the solver's numerics long before it meant
+# anything. Each is orders of magnitude above any real figure:
+# - prices and per-tonne costs: 1e12 USD/t (the dearest refined minerals cost ~1e6 USD/t);
+# - tonnages and rates: 1e10 t or t/yr (world mine output of iron ore, the largest, is ~2.5e9 t/yr);
+# - money: 1e15 USD (about ten times world GDP);
+# - unitless factors (price_factor, multiplier): 1000;
+# - days of demand held: 36,500 (a century).
+MOST_PER_TONNE = 1e12
+MOST_TONNES = 1e10
+MOST_MONEY = 1e15
+MOST_FACTOR = 1e3
+MOST_DAYS = 36_500.0
+
+# Scenario probabilities must sum to 1 within max(PROBABILITY_TOLERANCE, n × PROBABILITY_ROUNDING)
+# for n scenarios: each probability typed with six decimals (0.333333) is off by at most 5e-7, so
+# n of them may together be off by n × 5e-7; the floor keeps 1e-6 for one or two scenarios.
+PROBABILITY_TOLERANCE = 1e-6
+PROBABILITY_ROUNDING = 5e-7
+
+
+def probability_tolerance(scenarios: int) -> float:
+    """How far from 1 the probabilities of `scenarios` scenarios may sum (both directions)."""
+    return max(PROBABILITY_TOLERANCE, scenarios * PROBABILITY_ROUNDING)
 
 
 @dataclass(frozen=True)
@@ -46,7 +74,20 @@ class Field:
     low_open: bool = False  # True: the value must be > low (else ≥ low)
     high_open: bool = False  # True: the value must be < high (else ≤ high)
     choices: tuple[str, ...] = ()
+    # Other spellings of a choice accepted as it (e.g. TRUE for yes), keyed without case.
+    aliases: tuple[tuple[str, str], ...] = ()
     refers_to: str = ""  # a sheet whose identifier this value must name
+    most: float | None = None  # plausible upper bound (see MOST_* above); above it: an error
+
+    @property
+    def is_money(self) -> bool:
+        """Whether the column holds US dollars (a percentage there is a mistake)."""
+        return self.unit.startswith(_MONEY)
+
+    @property
+    def takes_percent(self) -> bool:
+        """Whether `80%` makes sense here: shares and rates, not money or tonnes."""
+        return self.unit in ("", "per year")
 
     @property
     def range_text(self) -> str:
@@ -74,8 +115,17 @@ class Field:
             return self.default
         return _number_text(self.default)
 
+    @property
+    def most_text(self) -> str:
+        """The plausible upper bound with its unit, for messages and docs; empty when none."""
+        if self.most is None:
+            return ""
+        return f"{_number_text(self.most)} {self.unit}".rstrip()
+
     def accepts(self, value: float) -> bool:
-        """Whether a parsed number lies within the bounds."""
+        """Whether a parsed number lies within the bounds (the plausible one included)."""
+        if self.most is not None and value > self.most:
+            return False
         if self.low is not None and (value <= self.low if self.low_open else value < self.low):
             return False
         return not (
@@ -102,17 +152,35 @@ class Sheet:
 
 
 def _number_text(value: float) -> str:
+    power = round(math.log10(value)) if value > 0 else 0
+    if power >= 6 and value == 10.0**power:
+        return f"1e{power}"  # the plausible limits: 1e10 reads better than 10000000000
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
 _MONEY = "USD"
 _PER_T = "USD/t"
 _RATE = "t/yr"
-_SHARE = {"low": 0.0, "high": 1.0}
-_NON_NEGATIVE = {"low": 0.0}
 
 
-def _year(name: str, meaning: str, **extra: object) -> Field:
+class _Bounds(TypedDict, total=False):
+    """Bounds spread into a Field (`**_PRICE`), typed so that each lands on a float argument."""
+
+    low: float
+    high: float
+    most: float
+
+
+_SHARE: _Bounds = {"low": 0.0, "high": 1.0}
+_NON_NEGATIVE: _Bounds = {"low": 0.0}
+# Non-negative quantities with their plausible upper bound.
+_PRICE: _Bounds = {"low": 0.0, "most": MOST_PER_TONNE}
+_AMOUNT: _Bounds = {"low": 0.0, "most": MOST_TONNES}
+_USD: _Bounds = {"low": 0.0, "most": MOST_MONEY}
+_FACTOR: _Bounds = {"low": 0.0, "most": MOST_FACTOR}
+
+
+def _year(name: str, meaning: str, **extra: Any) -> Field:
     return Field(name, Kind.YEAR, meaning, unit="year", low=YEAR_MIN, high=YEAR_MAX, **extra)
 
 
@@ -130,14 +198,15 @@ SETTINGS: tuple[Field, ...] = (
         "real annual discount rate",
         default=0.05,
         unit="per year",
-        **_NON_NEGATIVE,
+        low=0.0,
+        most=10.0,  # 1000 % a year: anything above is a typing mistake
     ),
     Field(
         "budget",
         Kind.NUMBER,
         "cap on first-stage spending (builds and stockpile purchases at base prices, undiscounted)",
         unit=_MONEY,
-        **_NON_NEGATIVE,
+        **_USD,
     ),
     Field(
         "terminal_value_fraction",
@@ -167,7 +236,8 @@ SETTINGS: tuple[Field, ...] = (
         Kind.NUMBER,
         "relative MIP gap at which the solve stops",
         default=0.0001,
-        **_NON_NEGATIVE,
+        low=0.0,
+        most=1.0,
     ),
     Field(
         "time_limit",
@@ -176,6 +246,7 @@ SETTINGS: tuple[Field, ...] = (
         unit="seconds",
         low=0.0,
         low_open=True,
+        most=1e7,  # about four months
     ),
 )
 
@@ -210,6 +281,7 @@ SHEETS: dict[str, Sheet] = {
                     unit=_PER_T,
                     low=0.0,
                     low_open=True,
+                    most=MOST_PER_TONNE,
                 ),
                 Field(
                     "holding_cost",
@@ -217,7 +289,7 @@ SHEETS: dict[str, Sheet] = {
                     "cost of holding one tonne in a stockpile for a year",
                     default=0.0,
                     unit="USD/t/yr",
-                    **_NON_NEGATIVE,
+                    **_PRICE,
                 ),
                 Field(
                     "shortage_penalty",
@@ -225,7 +297,7 @@ SHEETS: dict[str, Sheet] = {
                     "cost of one tonne of unmet demand",
                     True,
                     unit=_PER_T,
-                    **_NON_NEGATIVE,
+                    **_PRICE,
                 ),
                 Field(
                     "coverage",
@@ -239,7 +311,7 @@ SHEETS: dict[str, Sheet] = {
                     Kind.NUMBER,
                     "most the alliance may buy into its stockpiles per year",
                     unit=_RATE,
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
             ),
             key=("mineral",),
@@ -259,6 +331,7 @@ SHEETS: dict[str, Sheet] = {
                     unit=_PER_T,
                     low=0.0,
                     low_open=True,
+                    most=MOST_PER_TONNE,
                 ),
             ),
             required=False,
@@ -275,7 +348,23 @@ SHEETS: dict[str, Sheet] = {
                     "cost per tonne moved into or out of the alliance pool",
                     default=0.0,
                     unit=_PER_T,
-                    **_NON_NEGATIVE,
+                    **_PRICE,
+                ),
+                Field(
+                    "shares_stock",
+                    Kind.CHOICE,
+                    "whether stock this member releases may go to other members (model.md 14); "
+                    "TRUE and FALSE are read as yes and no",
+                    default="yes",
+                    choices=("yes", "no"),
+                    aliases=(("true", "yes"), ("false", "no")),
+                ),
+                Field(
+                    "budget",
+                    Kind.NUMBER,
+                    "cap on this member's first-stage spending (model.md 16)",
+                    unit=_MONEY,
+                    **_USD,
                 ),
             ),
             key=("country",),
@@ -289,7 +378,7 @@ SHEETS: dict[str, Sheet] = {
                 Field("mineral", Kind.ID, "a Minerals row", True, refers_to="Minerals"),
                 Field("country", Kind.ID, "a Countries row", True, refers_to="Countries"),
                 _year("year", "the year this row applies to", blank="every year"),
-                Field("demand", Kind.NUMBER, "demand", True, unit=_RATE, **_NON_NEGATIVE),
+                Field("demand", Kind.NUMBER, "demand", True, unit=_RATE, **_AMOUNT),
             ),
             key=("mineral", "country"),
         ),
@@ -308,14 +397,14 @@ SHEETS: dict[str, Sheet] = {
                     True,
                     blank="the blank-year row's value",
                     unit=_RATE,
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
                 Field(
                     "price_factor",
                     Kind.NUMBER,
                     "cost per tonne = price_factor × market price",
                     default=1.0,
-                    **_NON_NEGATIVE,
+                    **_FACTOR,
                 ),
             ),
             key=("source", "mineral"),
@@ -333,7 +422,7 @@ SHEETS: dict[str, Sheet] = {
                     "capacity online from start_year, no capex",
                     default=0.0,
                     unit=_RATE,
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
                 Field(
                     "min_capacity",
@@ -341,7 +430,7 @@ SHEETS: dict[str, Sheet] = {
                     "smallest new build (at most max_capacity)",
                     default=0.0,
                     unit=_RATE,
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
                 Field(
                     "max_capacity",
@@ -349,7 +438,7 @@ SHEETS: dict[str, Sheet] = {
                     "largest new build (0 = no new build possible)",
                     default=0.0,
                     unit=_RATE,
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
                 Field(
                     "fixed_capex",
@@ -357,7 +446,7 @@ SHEETS: dict[str, Sheet] = {
                     "paid in the build year if built",
                     default=0.0,
                     unit=_MONEY,
-                    **_NON_NEGATIVE,
+                    **_USD,
                 ),
                 Field(
                     "capex_per_tpa",
@@ -365,7 +454,7 @@ SHEETS: dict[str, Sheet] = {
                     "paid in the build year per t/yr of new capacity",
                     default=0.0,
                     unit="USD per t/yr",
-                    **_NON_NEGATIVE,
+                    **_PRICE,
                 ),
                 Field(
                     "fixed_om_per_tpa",
@@ -373,7 +462,7 @@ SHEETS: dict[str, Sheet] = {
                     "paid each year per t/yr of online capacity",
                     default=0.0,
                     unit="USD per t/yr per year",
-                    **_NON_NEGATIVE,
+                    **_PRICE,
                 ),
                 Field(
                     "variable_cost",
@@ -381,7 +470,7 @@ SHEETS: dict[str, Sheet] = {
                     "cost per tonne refined",
                     default=0.0,
                     unit=_PER_T,
-                    **_NON_NEGATIVE,
+                    **_PRICE,
                 ),
                 Field(
                     "lead_time",
@@ -389,7 +478,8 @@ SHEETS: dict[str, Sheet] = {
                     "years from build decision to first output",
                     default=0,
                     unit="years",
-                    **_NON_NEGATIVE,
+                    low=0.0,
+                    most=100.0,
                 ),
                 _year("earliest_year", "first year a build may start", blank="start_year"),
                 Field(
@@ -429,7 +519,7 @@ SHEETS: dict[str, Sheet] = {
                     "strike price paid for contracted volume",
                     True,
                     unit=_PER_T,
-                    **_NON_NEGATIVE,
+                    **_PRICE,
                 ),
                 Field(
                     "volume",
@@ -439,6 +529,7 @@ SHEETS: dict[str, Sheet] = {
                     unit=_RATE,
                     low=0.0,
                     low_open=True,
+                    most=MOST_TONNES,
                 ),
                 _year("start_year", "first year the contract delivers", blank="start_year"),
                 _year(
@@ -466,7 +557,7 @@ SHEETS: dict[str, Sheet] = {
                     "held before start_year (at most capacity)",
                     default=0.0,
                     unit="t",
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
                 Field(
                     "capacity",
@@ -474,15 +565,25 @@ SHEETS: dict[str, Sheet] = {
                     "the most that can be held",
                     True,
                     unit="t",
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
                 Field(
                     "max_release",
                     Kind.NUMBER,
                     "most that can be released per year",
                     unit=_RATE,
-                    **_NON_NEGATIVE,
+                    **_AMOUNT,
                 ),
+                Field(
+                    "min_days",
+                    Kind.NUMBER,
+                    "stock obligation: days of this country's demand of this mineral to hold in "
+                    "normal times (model.md 12); min_days/365 × demand may not exceed capacity",
+                    unit="days",
+                    low=0.0,
+                    most=MOST_DAYS,
+                ),
+                _year("obligation_from", "first year of the obligation", blank="start_year"),
             ),
             key=("country", "mineral"),
         ),
@@ -491,12 +592,18 @@ SHEETS: dict[str, Sheet] = {
             "supply-cut scenarios and their probabilities (left out: one scenario, base)",
             (
                 Field("scenario", Kind.ID, "identifier", True),
-                Field("probability", Kind.NUMBER, "probabilities sum to 1", True, **_SHARE),
+                Field(
+                    "probability",
+                    Kind.NUMBER,
+                    "probabilities sum to 1, within max(1e-6, n × 5e-7) for n scenarios (six "
+                    "decimals each, e.g. 0.333333 three times)",
+                    True,
+                    **_SHARE,
+                ),
                 Field("description", Kind.TEXT, "what happens in this scenario"),
             ),
             required=False,
             key=("scenario",),
-            min_rows=1,
         ),
         Sheet(
             "Disruptions",
@@ -556,7 +663,30 @@ SHEETS: dict[str, Sheet] = {
                     True,
                     low=0.0,
                     low_open=True,
+                    most=MOST_FACTOR,
                 ),
+            ),
+            required=False,
+        ),
+        Sheet(
+            "SupplyCaps",
+            "the most one source may supply of a mineral in a year, as a share of the alliance's "
+            "demand of it (model.md 13), in every scenario; two rows may not cover the same "
+            "source, mineral and year",
+            (
+                Field(
+                    "source", Kind.ID, "a source of the Sources sheet", True, refers_to="Sources"
+                ),
+                Field(
+                    "mineral",
+                    Kind.ID,
+                    "a Minerals row the source has a Sources row for",
+                    blank="every mineral the source has a Sources row for",
+                    refers_to="Minerals",
+                ),
+                _year("from_year", "first year of the cap (inclusive)", blank="start_year"),
+                _year("to_year", "last year of the cap (inclusive, ≥ from_year)", blank="end_year"),
+                Field("max_share", Kind.NUMBER, "share of the alliance's demand", True, **_SHARE),
             ),
             required=False,
         ),

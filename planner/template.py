@@ -2,8 +2,11 @@
 
 The example is small enough to read in a minute and solve in a second, and it exercises every
 feature of the workbook: an existing refinery and candidate builds, a CfD ladder with a floor and
-two-sided rungs, stockpiles, a year row overriding an every-year row, a disruption that is certain
-(blank scenario), scenario-specific cuts and price shocks. Its figures are illustrative orders of
+two-sided rungs, stockpiles with a stock obligation (Japan holds 30 days of NdPr demand from
+2028), a member with its own budget that keeps its releases to itself (Australia), a year row
+overriding an every-year row, a disruption that is certain (blank scenario), scenario-specific cuts
+and price shocks, and a cap on one source's share (China: at most 80 % of the alliance's NdPr
+demand from 2030). Its figures are illustrative orders of
 magnitude, not market data.
 """
 
@@ -58,9 +61,14 @@ _EXAMPLE: dict[str, list[dict[str, Value]]] = {
         {"mineral": GALLIUM, "year": 2027, "price": 450_000},
     ],
     "Countries": [
-        {"country": US, "shipping_cost": 200},
+        {"country": US, "shipping_cost": 200, "shares_stock": "yes"},
         {"country": JAPAN, "shipping_cost": 300},
-        {"country": AUSTRALIA, "shipping_cost": 250},
+        {
+            "country": AUSTRALIA,
+            "shipping_cost": 250,
+            "shares_stock": "no",
+            "budget": 600_000_000,
+        },
     ],
     "Demand": [
         {"mineral": NDPR, "country": US, "demand": 8_000},
@@ -192,6 +200,8 @@ _EXAMPLE: dict[str, list[dict[str, Value]]] = {
             "initial": 1_000,
             "capacity": 6_000,
             "max_release": 2_500,
+            "min_days": 30,
+            "obligation_from": 2028,
         },
         {"country": JAPAN, "mineral": GALLIUM, "initial": 20, "capacity": 80, "max_release": 30},
         {"country": US, "mineral": GALLIUM, "capacity": 50},
@@ -226,6 +236,9 @@ _EXAMPLE: dict[str, list[dict[str, Value]]] = {
             "share_lost": 1,
         },
         {"scenario": "embargo", "source": CHINA, "from_year": 2032, "share_lost": 0.5},
+    ],
+    "SupplyCaps": [
+        {"source": CHINA, "mineral": NDPR, "from_year": 2030, "max_share": 0.8},
     ],
     "PriceShocks": [
         {"scenario": "export controls", "mineral": NDPR, "from_year": 2028, "multiplier": 1.4},

@@ -8,6 +8,7 @@ run never leaves half a file.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -102,12 +103,16 @@ def _new_folder(raw: RawWorkbook, path: Path) -> None:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
+def _write_sheet(sheet: RawSheet, temporary: Path) -> None:
+    write_csv_sheet(sheet, temporary)
+
+
 def _refresh_folder(raw: RawWorkbook, path: Path) -> None:
     # Keyed without case, so that a case-insensitive file system never loses a fresh file.
     stale = {file.name.casefold(): file for file in sheet_files(path)}
     for sheet in raw.sheets.values():
         target = path / f"{sheet.name}.csv"
-        write_atomically(target, lambda temporary, sheet=sheet: write_csv_sheet(sheet, temporary))
+        write_atomically(target, functools.partial(_write_sheet, sheet))
         stale.pop(target.name.casefold(), None)
     for file in stale.values():
         file.unlink()

@@ -4,13 +4,21 @@ Files are UTF-8 (a byte-order mark, as some spreadsheet programs write, is accep
 separated, with the header in the first record. Row numbers count records, the way a spreadsheet
 program shows the file, so messages name the same row for a workbook and its CSV folder. Blank rows
 are written as empty records so those numbers survive a conversion.
+
+Lines end at a line feed (LF or CR LF). A carriage return alone inside a line is not a line end
+(it would shift every row number below it from what an editor or `git diff` shows): inside a quoted
+cell it is part of the cell, outside one it is an error naming the line. A file that uses bare CRs
+only (old Mac line ends) is read with CR as its line end. Parsing is strict: a quote that is never
+closed is an error naming the line where it opens, not a cell that swallows the rest of the file.
+Two files whose names differ only in case or spaces, and a link to a missing file, are errors.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from planner.errors import InputError, error
 from planner.io import limits
@@ -21,8 +29,13 @@ _SCHEMA_ORDER = {name: position for position, name in enumerate(SHEETS)}
 
 
 def sheet_files(folder: Path) -> list[Path]:
-    """The `*.csv` files of `folder`, schema sheets first in schema order, then others by name."""
-    files = [path for path in folder.iterdir() if path.suffix.lower() == ".csv" and path.is_file()]
+    """The `*.csv` files of `folder`, schema sheets first in schema order, then others by name
+    (links included, even broken ones: reading them says what is wrong)."""
+    files = [
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() == ".csv" and (path.is_file() or path.is_symlink())
+    ]
 
     def order(path: Path) -> tuple[int, str]:
         known = find_sheet(path.stem)
@@ -32,7 +45,7 @@ def sheet_files(folder: Path) -> list[Path]:
 
 
 def read_csv_folder(
-    folder: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int = limits.MAX_ROWS
+    folder: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int | None = None
 ) -> RawWorkbook:
     """Every `SHEET.csv` of `folder` as a sheet named SHEET; InputError on unreadable files."""
     files = sheet_files(folder)
@@ -41,6 +54,7 @@ def read_csv_folder(
             [error("", None, "", f"cannot read {folder}: the folder holds no SHEET.csv files")],
             str(folder),
         )
+    _check_names(folder, files)
     size = sum(path.stat().st_size for path in files)
     if size > max_bytes:
         raise InputError(
@@ -67,7 +81,47 @@ def read_csv_folder(
     return raw
 
 
-def _read_sheet(path: Path, max_rows: int) -> RawSheet:
+def _folder_error(folder: Path, message: str) -> InputError:
+    return InputError([error("", None, "", f"cannot read {folder}: {message}")], str(folder))
+
+
+def _check_names(folder: Path, files: list[Path]) -> None:
+    """Refuse broken links and two files for one sheet (names equal but for case or spaces)."""
+    seen: dict[str, Path] = {}
+    for path in files:
+        if not path.exists():
+            raise _folder_error(
+                folder,
+                f"{path.name} is a link to a file that does not exist; restore the file or "
+                "remove the link",
+            )
+        key = path.stem.strip().casefold()
+        if key in seen:
+            raise _folder_error(
+                folder,
+                f"{seen[key].name} and {path.name} are the same sheet (names are matched without "
+                "regard to case or spaces); keep one",
+            )
+        seen[key] = path
+
+
+def _lines(text: str) -> list[str]:
+    """The file's lines, each with its LF; bare CRs are line ends only in a file without LFs."""
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
+    return _split_at_line_feeds(text)
+
+
+def _split_at_line_feeds(text: str) -> list[str]:
+    lines = text.split("\n")
+    last = lines.pop()
+    result = [line + "\n" for line in lines]
+    if last:
+        result.append(last)
+    return result
+
+
+def _read_sheet(path: Path, max_rows: int | None) -> RawSheet:
     name = path.stem
     data = path.read_bytes()
     try:
@@ -85,13 +139,55 @@ def _read_sheet(path: Path, max_rows: int) -> RawSheet:
                 )
             ]
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(_lines(text), strict=True)
+    records = _Records(reader)
     try:
-        return sheet_from_records(name, reader, max_rows)
+        return sheet_from_records(name, records, max_rows)
     except csv.Error as exc:
-        raise InputError(
-            [error(name, reader.line_num, "", f"{path.name} is not valid CSV ({exc})")]
-        ) from None
+        raise InputError([error(name, None, "", _csv_problem(path, records, str(exc)))]) from None
+
+
+class _Records:
+    """The reader's records, remembering the line where the record being read starts."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.start = 1
+
+    def __iter__(self) -> Iterator[list[str]]:
+        while True:
+            self.start = self.reader.line_num + 1
+            try:
+                record = next(self.reader)
+            except StopIteration:
+                return
+            yield record
+
+
+def _csv_problem(path: Path, records: _Records, problem: str) -> str:
+    """What is wrong with the CSV file, in the planner's words, with the line to look at."""
+    line = records.reader.line_num
+    if "unexpected end of data" in problem:
+        return (
+            f'{path.name}, line {records.start}: a quote (") opens a cell there and is never '
+            "closed; add the closing quote or remove the opening one"
+        )
+    if "new-line character" in problem:
+        return (
+            f"{path.name}, line {line}: a carriage return (CR) in the middle of the line; remove "
+            "it, or put the cell in quotes if it belongs to the text"
+        )
+    if "expected after" in problem:
+        return (
+            f"{path.name}, line {line}: text follows a closing quote; a quoted cell must end "
+            'with its quote, and a quote inside it is written twice ("")'
+        )
+    if "field larger than field limit" in problem:
+        return (
+            f"{path.name}, line {records.start}: a cell longer than {csv.field_size_limit():,} "
+            "characters, which no planning case holds; most likely a quote is not closed before it"
+        )
+    return f"{path.name}, line {line}: not valid CSV ({problem})"
 
 
 def write_csv_sheet(sheet: RawSheet, path: Path) -> None:

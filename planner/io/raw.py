@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from planner.errors import InputError, Issue, error
+from planner.io import limits
 
 Value = str | int | float | None
 
@@ -274,11 +275,16 @@ def _checked(value: object) -> Value:
     raise TypeError(f"a cell cannot hold {type(value).__name__}")
 
 
-def sheet_from_records(name: str, records: Iterable[Iterable[object]], max_rows: int) -> RawSheet:
-    """Row 1 as the header and every non-blank row below it, numbered as a spreadsheet shows it.
+def sheet_from_records(
+    name: str, records: Iterable[Iterable[object]], max_rows: int | None = None
+) -> RawSheet:
+    """Row 1 as the header and every non-blank row below it, numbered as a spreadsheet shows it;
+    an error as soon as a row lies beyond `max_rows` data rows (default: the sheet row limit).
 
     Both readers use it, so that a workbook and its CSV folder trim and number rows alike.
     """
+    if max_rows is None:
+        max_rows = limits.MAX_SHEET_ROWS
     sheet = RawSheet(name)
     for number, values in enumerate(records, start=1):
         cells = [canonical(value) for value in values]
@@ -286,8 +292,11 @@ def sheet_from_records(name: str, records: Iterable[Iterable[object]], max_rows:
             cells.pop()
         if not cells:
             continue
-        if number > max_rows:
-            message = f"more than {max_rows:,} rows; a case this large is not a planning workbook"
+        if number > max_rows + 1:
+            message = (
+                f"more than {max_rows:,} data rows, the most a sheet may have ({limits.WHY}); "
+                "split the case or remove rows"
+            )
             raise InputError([error(name, number, "", message)])
         if number == 1:
             sheet.header = cells

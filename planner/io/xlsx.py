@@ -45,7 +45,7 @@ _MAX_WIDTH = 60
 
 
 def read_xlsx(
-    path: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int = limits.MAX_ROWS
+    path: Path, max_bytes: int = limits.MAX_BYTES, max_rows: int | None = None
 ) -> RawWorkbook:
     """Every sheet of the workbook at `path`, cells as cached values; InputError when the file
     cannot be read. Formula cells without a saved value read as blank and are listed in
@@ -78,6 +78,24 @@ def read_xlsx(
     return raw
 
 
+def _check_sheet_names(path: Path, names: list[str]) -> None:
+    """Two sheets with one name (hand-edited files can have them), or names equal but for case
+    or spaces, would make one of them silently lost: refuse them."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name.strip().casefold()
+        if key in seen:
+            same = (
+                "the same name" if seen[key] == name else "names that differ only in case or spaces"
+            )
+            raise _not_readable(
+                path,
+                f"it has two sheets with {same} ({seen[key]!r} and {name!r}); rename or remove "
+                "one in a spreadsheet program",
+            )
+        seen[key] = name
+
+
 def _check_container(path: Path, max_bytes: int) -> dict[str, str]:
     """Fail with a precise message unless `path` is a zip holding an Excel workbook of bounded
     size; return the zip member of each worksheet, by sheet name."""
@@ -98,14 +116,14 @@ def _check_container(path: Path, max_bytes: int) -> dict[str, str]:
             size = sum(member.file_size for member in members)
             if size > max_bytes:
                 raise _too_big(path, f"{size / 2**20:,.0f} MB uncompressed")
-            return _worksheet_members(archive)
+            return _worksheet_members(path, archive)
     except InputError:
         raise
     except Exception as exc:  # zip, zlib and XML errors alike: the file is damaged
         raise _damaged(path, exc) from None
 
 
-def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+def _worksheet_members(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → zip member of its XML, from xl/workbook.xml and its relationships."""
     relations: dict[str, str] = {}
     if "xl/_rels/workbook.xml.rels" in archive.namelist():
@@ -115,13 +133,24 @@ def _worksheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
                     target = element.get("Target", "")
                     member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                     relations[element.get("Id", "")] = member
-    members: dict[str, str] = {}
+    members: list[tuple[str, str]] = []
     with archive.open("xl/workbook.xml") as stream:
         for _, element in iterparse(stream):
             if _local(element.tag) == "sheet":
                 relation = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
-                members[element.get("name", "")] = relations.get(relation, "")
-    return members
+                members.append((element.get("name", ""), relations.get(relation, "")))
+    # Checked here, on the file's own names: openpyxl renames a repeated one (Settings1).
+    _check_sheet_names(path, [name for name, _ in members])
+    present = set(archive.namelist())
+    for name, member in members:
+        if member.endswith(".xml") and "worksheets/" in member and member not in present:
+            # openpyxl would leave the sheet out without a word.
+            raise _not_readable(
+                path,
+                f"the workbook is damaged or incomplete (the content of sheet {name!r} is "
+                f"missing); {_SAVE_AS} again, or restore it from a copy",
+            )
+    return dict(members)
 
 
 def _ole_kind(path: Path, max_bytes: int) -> str:
@@ -141,7 +170,7 @@ def _zip_kind(names: set[str]) -> str:
     return "it is a zip archive, not an Excel workbook (.xlsx)"
 
 
-def _read_sheet(worksheet: object, name: str, max_rows: int) -> RawSheet:
+def _read_sheet(worksheet: object, name: str, max_rows: int | None) -> RawSheet:
     """Row 1 as the header and every non-blank row below it with its row number."""
     worksheet.reset_dimensions()  # type: ignore[attr-defined]  # stated dimensions may lie
     rows = worksheet.iter_rows(min_row=1, min_col=1, values_only=True)  # type: ignore[attr-defined]
@@ -227,9 +256,12 @@ def _not_readable(path: Path, why: str) -> InputError:
 
 
 def _damaged(path: Path, exc: Exception) -> InputError:
-    detail = str(exc) or type(exc).__name__
+    """The library's own words name its internals, not the file's problem: say what it means."""
+    del exc
     return _not_readable(
-        path, f"the workbook is damaged or incomplete ({detail}); {_SAVE_AS} again"
+        path,
+        "the workbook is damaged or incomplete (its parts cannot be read as an Excel "
+        f"workbook); {_SAVE_AS} again, or restore it from a copy",
     )
 
 

@@ -52,8 +52,8 @@ def test_template_validate_and_refuse_to_overwrite(tmp_path: Path) -> None:
     checked = planner("validate", path)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip() == (
-        f"{path} is usable: 2 minerals, 3 countries, 5 sites, 4 CfD offers, 3 scenarios, "
-        "10 years (2026–2035); 0 warnings."
+        f"{path} is usable: 2 minerals, 3 countries, 5 sites, 4 CfD offers, 3 scenarios "
+        "(base, export controls, embargo), 10 years (2026–2035), budget 1.2 bn USD; 0 warnings."
     )
     before = _digest(path)
     again = planner("template", path)
@@ -100,7 +100,8 @@ def test_validate_with_warnings_only_is_usable(tmp_path: Path) -> None:
     folder = tmp_path / "case"
     planner("template", folder)
     countries = folder / "Countries.csv"
-    countries.write_text(countries.read_text().replace("shipping_cost", "shipping_cost,remark"))
+    header, rest = countries.read_text().split("\n", 1)
+    countries.write_text(f"{header},remark\n{rest}")
     result = planner("validate", folder)
     assert result.returncode == 0
     assert "warning: Countries!1, remark: unknown column, ignored" in result.stderr
@@ -135,7 +136,7 @@ def test_convert_round_trip_is_lossless_and_refuses_to_overwrite(tmp_path: Path)
     back = tmp_path / "back.xlsx"
     first = planner("convert", workbook, folder)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == f"Wrote {folder} (13 sheets)."
+    assert first.stdout.strip() == f"Wrote {folder} (14 sheets)."
     assert planner("convert", folder, back).returncode == 0
     assert read_raw(workbook) == read_raw(folder) == read_raw(back)
     again = planner("convert", workbook, folder)

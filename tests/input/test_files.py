@@ -107,13 +107,13 @@ def test_row_limit_names_the_sheet_and_row(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_xlsx(path, max_rows=5)
     issue = caught.value.issues[0]
-    assert (issue.sheet, issue.row) == ("Settings", 6)
-    assert "more than 5 rows" in issue.message
+    assert (issue.sheet, issue.row) == ("Settings", 7)
+    assert "more than 5 data rows, the most a sheet may have" in issue.message
     folder = tmp_path / "case"
     write_raw(example(), folder)
     with pytest.raises(InputError) as caught:
         read_csv_folder(folder, max_rows=5)
-    assert "more than 5 rows" in caught.value.issues[0].message
+    assert "more than 5 data rows" in caught.value.issues[0].message
 
 
 def test_formula_without_saved_value_is_an_error_naming_the_cell(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ IDENTIFIERS = (
 
 def _number(field: Field) -> st.SearchStrategy[float]:
     low = field.low if field.low is not None else -1e12
-    high = field.high if field.high is not None else 1e12
+    high = field.high if field.high is not None else field.most or 1e12
     return st.floats(
         low,
         high,
@@ -70,6 +70,14 @@ def _written(draw: st.DrawFn, field: Field) -> Value:
     if form == "percent" and field.low == 0.0 and field.high == 1.0 and not field.low_open:
         return f"{value * 100!r}%"
     return value
+
+
+SHARES_STOCK = [None, "yes", "no", "Yes", "NO", "TRUE", "false"]
+
+
+def _parsed(sheet: str, column: str, value: Value) -> float:
+    """The number a drawn cell stands for (0 when blank)."""
+    return parse_cell(_column(sheet, column), value)[0] or 0.0
 
 
 def _optional(field: Field, values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -132,7 +140,17 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
             for m in minerals
         ],
     )
-    add("Countries", [{"country": c, **numbers("Countries", "shipping_cost")} for c in countries])
+    add(
+        "Countries",
+        [
+            {
+                "country": c,
+                "shares_stock": draw(st.sampled_from(SHARES_STOCK)),
+                **numbers("Countries", "shipping_cost", "budget"),
+            }
+            for c in countries
+        ],
+    )
     price_keys = draw(st.sets(st.tuples(st.sampled_from(minerals), years), max_size=4))
     if price_keys or draw(st.booleans()):
         add(
@@ -146,13 +164,11 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
             max_size=8,
         )
     )
-    add(
-        "Demand",
-        [
-            {"mineral": m, "country": c, "year": t, **numbers("Demand", "demand")}
-            for m, c, t in demand_keys
-        ],
-    )
+    demand_rows = [
+        {"mineral": m, "country": c, "year": t, **numbers("Demand", "demand")}
+        for m, c, t in demand_keys
+    ]
+    add("Demand", demand_rows)
     source_keys = draw(
         st.sets(
             st.tuples(st.sampled_from(sources), st.sampled_from(minerals), year_or_blank),
@@ -221,6 +237,16 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
         initial, capacity = sorted(
             draw(st.lists(_number(_column("Stockpiles", "capacity")), min_size=2, max_size=2))
         )
+        # An obligation the capacity can hold in every year: min_days/365 × demand ≤ capacity.
+        most_demand = max(
+            (
+                _parsed("Demand", "demand", r["demand"])
+                for r in demand_rows
+                if r["country"] == c and r["mineral"] == m
+            ),
+            default=0.0,
+        )
+        days = min(36_500.0, 365 * capacity / most_demand) if most_demand else 36_500.0
         stockpile_rows.append(
             {
                 "country": c,
@@ -228,6 +254,8 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
                 "initial": initial,
                 "capacity": capacity,
                 **numbers("Stockpiles", "max_release"),
+                "min_days": draw(st.one_of(st.none(), st.floats(0, days * 0.999))),
+                "obligation_from": draw(year_or_blank),
             }
         )
     add("Stockpiles", stockpile_rows)
@@ -303,6 +331,27 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
                 for s, m in shock_keys
             ],
         )
+    # SupplyCaps: distinct (source, mineral) pairs with supply never overlap; a blank mineral
+    # (every mineral of the source) only for a source no other row names.
+    cap_keys = sorted(
+        draw(
+            st.sets(
+                st.sampled_from(sorted({(x, m) for x, m, _ in source_keys}) or [("", "")]),
+                max_size=3,
+            )
+        )
+    )
+    cap_rows = [
+        {"source": x, "mineral": m, **year_range(), **numbers("SupplyCaps", "max_share")}
+        for x, m in cap_keys
+        if x
+    ]
+    capped = {x for x, _ in cap_keys}
+    free = [x for x in supplying if x not in capped]
+    if free and draw(st.booleans()):
+        cap_rows.append({"source": free[0], **year_range(), "max_share": draw(st.floats(0, 1))})
+    if cap_rows or draw(st.booleans()):
+        add("SupplyCaps", cap_rows)
     if draw(st.booleans()):
         raw.sheets["README"] = RawSheet("README", ["notes"], [RawRow(2, ["free text"])])
     return raw

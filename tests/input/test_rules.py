@@ -64,6 +64,14 @@ def _both(*changes: Change) -> Change:
 
 E, W = "error", "warning"
 
+
+def _cap_without_supply(raw: RawWorkbook) -> None:
+    raw.sheet("Sources").rows.pop()  # Rest of world no longer supplies Gallium
+    raw.sheet("SupplyCaps").append(
+        {"source": "Rest of world", "mineral": "Gallium", "max_share": 0.5}
+    )
+
+
 # (id, change, (severity, sheet, row, column, text in the message))
 RULES = [
     # --- sheets and headers ---
@@ -123,8 +131,8 @@ RULES = [
     ),
     (
         "nameless-column-with-data",
-        lambda raw: raw.sheet("Countries").row(2).put(3, "x"),
-        (W, "Countries", 1, "column D", "column without a name, ignored"),
+        lambda raw: raw.sheet("Countries").row(2).put(5, "x"),
+        (W, "Countries", 1, "column F", "column without a name, ignored"),
     ),
     # --- Settings ---
     (
@@ -485,7 +493,7 @@ RULES = [
     (
         "probabilities-sum",
         cell("Scenarios", 2, "probability", 0.5),
-        (E, "Scenarios", None, "probability", "must sum to 1 (found 0.9)"),
+        (E, "Scenarios", None, "probability", "must sum to 1 (found 0.9;"),
     ),
     (
         "probability-above-1",
@@ -498,9 +506,11 @@ RULES = [
         (E, "Scenarios", 2, "probability", "must be in [0, 1]"),
     ),
     (
-        "scenarios-without-rows",
+        # A header without rows is no sheet: the one scenario base, which the example's other
+        # scenarios then fail to name.
+        "scenarios-without-rows-is-base-only",
         _clear_rows("Scenarios"),
-        (E, "Scenarios", None, "", "the sheet has no rows"),
+        (E, "Disruptions", 3, "scenario", "no Scenarios row named 'export controls'"),
     ),
     (
         "duplicate-scenario",
@@ -610,6 +620,130 @@ RULES = [
         "shock-unknown-scenario",
         cell("PriceShocks", 2, "scenario", "crisis"),
         (E, "PriceShocks", 2, "scenario", "no Scenarios row named 'crisis'"),
+    ),
+    # --- revision 3: Countries.shares_stock and budget ---
+    (
+        "shares-stock-not-yes-or-no",
+        cell("Countries", 3, "shares_stock", "maybe"),
+        (E, "Countries", 3, "shares_stock", "must be one of yes, no (found 'maybe')"),
+    ),
+    (
+        "country-budget-negative",
+        cell("Countries", 4, "budget", -5),
+        (E, "Countries", 4, "budget", "must be ≥ 0 (found -5)"),
+    ),
+    (
+        "country-budget-percent",
+        cell("Countries", 4, "budget", "20%"),
+        (E, "Countries", 4, "budget", "a percentage where money is expected"),
+    ),
+    # --- revision 3: Stockpiles.min_days and obligation_from ---
+    (
+        "min-days-negative",
+        cell("Stockpiles", 3, "min_days", -1),
+        (E, "Stockpiles", 3, "min_days", "must be ≥ 0 (found -1)"),
+    ),
+    (
+        "obligation-from-not-a-year",
+        cell("Stockpiles", 3, "obligation_from", "soon"),
+        (E, "Stockpiles", 3, "obligation_from", "must be a year from 1900 to 2200"),
+    ),
+    (
+        # 365 days of Japan's 7000 t/yr of NdPr is 7000 t > capacity 6000 t, from 2028 on.
+        "obligation-above-capacity",
+        cell("Stockpiles", 3, "min_days", 365),
+        (E, "Stockpiles", 3, "min_days", "needs more than the capacity in 2028"),
+    ),
+    # --- revision 3: SupplyCaps ---
+    (
+        "cap-share-above-1",
+        cell("SupplyCaps", 2, "max_share", 1.5),
+        (E, "SupplyCaps", 2, "max_share", "must be in [0, 1] (found 1.5)"),
+    ),
+    (
+        "cap-unknown-source",
+        cell("SupplyCaps", 2, "source", "Chna"),
+        (E, "SupplyCaps", 2, "source", "no Sources row named 'Chna' (did you mean 'China'?)"),
+    ),
+    (
+        "cap-source-without-that-mineral",
+        _cap_without_supply,
+        (E, "SupplyCaps", 3, "mineral", "'Rest of world' has no Sources row for 'Gallium'"),
+    ),
+    (
+        "cap-from-after-to",
+        cell("SupplyCaps", 2, "to_year", 2029),
+        (E, "SupplyCaps", 2, "to_year", "must be ≥ from_year (found 2029 < 2030)"),
+    ),
+    (
+        "cap-overlap",
+        lambda raw: (
+            raw.sheet("SupplyCaps").append({"source": "China", "from_year": 2034, "max_share": 0.5})
+            and None
+        ),
+        (E, "SupplyCaps", 3, "", "overlaps row 2: both cover (source 'China', mineral "),
+    ),
+    (
+        "cap-unknown-mineral",
+        cell("SupplyCaps", 2, "mineral", "Cobalt"),
+        (E, "SupplyCaps", 2, "mineral", "no Minerals row named 'Cobalt'"),
+    ),
+    # --- plausible bounds and number forms ---
+    (
+        "tonnes-implausibly-large",
+        cell("Demand", 2, "demand", 1e100),
+        (E, "Demand", 2, "demand", "must be at most 1e10 t/yr (found 1e+100)"),
+    ),
+    (
+        "price-implausibly-large",
+        cell("Minerals", 2, "price", 1e308),
+        (E, "Minerals", 2, "price", "must be at most 1e12 USD/t"),
+    ),
+    (
+        "money-implausibly-large",
+        cell("Sites", 3, "fixed_capex", "1e16"),
+        (E, "Sites", 3, "fixed_capex", "must be at most 1e15 USD"),
+    ),
+    (
+        "number-with-underscore",
+        cell("Demand", 2, "demand", "6_5000"),
+        (E, "Demand", 2, "demand", "not a number (found '6_5000')"),
+    ),
+    (
+        "number-in-full-width-digits",
+        cell("Demand", 2, "demand", "６５０００"),
+        (E, "Demand", 2, "demand", "not a number (found '６５０００')"),
+    ),
+    (
+        "number-nan-text",
+        cell("Demand", 2, "demand", "NaN"),
+        (E, "Demand", 2, "demand", "must be a finite number"),
+    ),
+    (
+        "budget-words-say-how-to-write-it",
+        cell("Settings", 5, "value", "12 bn"),
+        (E, "Settings", 5, "value", "write e.g. 12e9 or 12,000,000,000 (USD)"),
+    ),
+    (
+        "budget-as-percent",
+        cell("Settings", 5, "value", "80%"),
+        (E, "Settings", 5, "value", "budget a percentage where money is expected"),
+    ),
+    (
+        # The cheapest candidate build is Japan gallium recovery: 30e6 + 800,000 × 10 = 38e6 USD.
+        "budget-typed-in-billions",
+        cell("Settings", 5, "value", 12),
+        (W, "Settings", 5, "value", "did you mean 12e9 (12 billion USD)?"),
+    ),
+    (
+        "identifier-with-escape",
+        cell("Countries", 3, "country", "Jap\x1ban"),
+        (E, "Countries", 3, "country", "holds a control character (U+001B"),
+    ),
+    (
+        "identifier-with-nul",
+        cell("Minerals", 3, "mineral", "Gal\x00lium"),
+        (E, "Minerals", 3, "mineral", "holds a control character (U+0000"),
     ),
     # --- cells ---
     (
