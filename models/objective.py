@@ -36,8 +36,7 @@ def collapse(terms: list[Term]) -> list[Term]:
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
     """Add the objective (and the CVaR auxiliaries when λ > 0)."""
-    settings = data.case.settings
-    weight, alpha = settings.cvar_weight, settings.cvar_alpha
+    weight = data.case.settings.cvar_weight
     scoped = registry.scoped_costs()
     probability = data.probability
 

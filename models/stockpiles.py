@@ -92,9 +92,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     _register(data, registry, p, rel, inv)
 
 
-def _obligations(
-    model: pyo.ConcreteModel, data: ModelData, registry: Registry, inv: dict
-) -> None:
+def _obligations(model: pyo.ConcreteModel, data: ModelData, registry: Registry, inv: dict) -> None:
     """(12) inv(m,r,t,n) ≥ n(k)/365·D(m,r,t), relaxable in tonnes by the diagnosis."""
     required = data.obligation
 

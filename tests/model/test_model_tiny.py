@@ -358,10 +358,14 @@ def test_terminal_value_capped_by_the_cheapest_price_factor():
     φ' = 0.9·min(1, 0.8, 1.2) = 0.72: a tonne left at the end is credited 72, a tonne bought
     costs 80. Releasing 5 t loses 5·72 of credit but saves 5·80: release, keep 5 t, objective
     −5·72 = −360. (Uncapped, φ' = 0.9 credits 90 > 80: it would buy instead, objective −500.)
-    Ge has a stockpile but no source: φ'(Ge) = 0, no credit for its 10 t.
+    Ge has a stockpile but no source: φ'(Ge) = 0, no credit for its 10 t. Shipping costs 1 per
+    tonne moved, which the plan above never pays: it makes the plan unique, since the equally
+    cheap alternative of releasing all 10 t and buying 5 back through the pool (now that a
+    release is bounded by the stock held at the start of the year, 7) would pay 2·5 shipping.
     """
     case = tiny_case(
         minerals=(GA, Mineral("Ge", price=1000.0, shortage_penalty=0.0)),
+        countries=(Country("A", shipping_cost=1.0),),
         terminal_value_fraction=0.9,
         stockpiles=(
             Stockpile("A", "Ga", initial=10.0, capacity=10.0),
