@@ -12,11 +12,15 @@ meets every other constraint.
 "Far above every other cost" is made exact instead of picking a large penalty: the slacks are
 minimised lexicographically, on the same HiGHS instance with all other costs set to zero.
 
-1. Minimise the tonnes slacks (coverage, obligations, caps) with the USD slacks free: the
-   shortfall that no amount of money can remove (for example demand before any build can come
-   online and with nothing in stock).
-2. With the tonnes held at that minimum, minimise the USD slacks: how much the budgets would have
-   to grow for the rest to be met.
+1. Tonnes first. Minimise the shortfall of coverage and obligations with every cap and budget
+   slack free: what no policy limit or amount of money can remove (for example demand before
+   any build can come online and with nothing in stock).
+2. Tonnes still: with that shortfall held at its minimum, minimise the caps' slack, budgets still
+   free: which caps would have to rise. (A tonne of cap and a tonne of coverage weigh the same,
+   so one phase for both would pick between them arbitrarily; a cap is the limit the planner
+   set, the shortfall what the world imposes, so the shortfall is found first.)
+3. Then money: with both held, minimise the budgets' slack: by how much the alliance budget and
+   each member's budget would have to grow for the rest to be met.
 
 No penalty weight is involved, so there is no scaling trade-off between tonnes, USD and the
 model's own costs, and the MIP gap of each phase applies to the slack alone. A slack of a row of
@@ -48,6 +52,15 @@ _WORDS = {
     "budget": "the budget would have to grow by {:,.2f} USD",
     "member_budget": "member budget(s) would have to grow ({:,.2f} USD in all)",
 }
+
+
+# The lexicographic phases, in order, and the phase of each kind of relaxable row.
+_PHASES = (
+    "least shortfall of coverage and stock obligations, with caps and budgets relaxed",
+    "least rise of supply caps at that shortfall, with budgets relaxed",
+    "least budget growth at that shortfall and those caps",
+)
+_PHASE = {"coverage": 0, "obligation": 0, "supply_cap": 1, "budget": 2, "member_budget": 2}
 
 
 def _has_plan(highs: highspy.Highs) -> bool:
@@ -123,28 +136,27 @@ def diagnose_infeasibility(
     rows = _relaxable_rows(compiled, built)
     highs.changeObjectiveOffset(0.0)
     columns = _add_slacks(compiled, rows)
-    tonnes = np.array([r.unit == "t" for r, _ in rows], dtype=bool)
-    tonne_columns, usd_columns = columns[tonnes], columns[~tonnes]
-
-    if progress is not None:
-        progress("diagnosis: least shortfall in tonnes with the budgets relaxed")
-    if not _run_phase(highs, tonne_columns, time_limit, None):
-        return [], (
-            "no plan meets every constraint, and the elastic re-solve found no answer either "
-            f"(HiGHS: {highs.modelStatusToString(highs.getModelStatus())})"
-        )
-    values = np.asarray(highs.getSolution().col_value)
-    if len(usd_columns):
+    phase_of = np.array([_PHASE[r.kind] for r, _ in rows], dtype=np.int8)
+    values: np.ndarray | None = None
+    done = np.zeros(0, dtype=np.int32)  # the columns of the phases run so far
+    for phase, wording in enumerate(_PHASES):
+        own = columns[phase_of == phase]
+        if phase and not len(own):
+            continue
         if progress is not None:
-            progress("diagnosis: least budget growth at that shortfall")
-        if len(tonne_columns):
-            least = float(values[tonne_columns].sum())
-            limit = least * (1.0 + 1e-9) + 1e-7
-            count = len(tonne_columns)
-            highs.addRow(-math.inf, limit, count, tonne_columns, np.ones(count))
-        # Phase 1's plan meets phase 2's constraints: start from it, so phase 2 always has one.
-        if _run_phase(highs, usd_columns, time_limit, values):
-            values = np.asarray(highs.getSolution().col_value)
+            progress(f"diagnosis: {wording}")
+        if values is not None:
+            _hold(highs, done, values)
+        done = own
+        if not _run_phase(highs, own, time_limit, values):
+            if values is None:
+                return [], (
+                    "no plan meets every constraint, and the elastic re-solve found no answer "
+                    f"either (HiGHS: {highs.modelStatusToString(highs.getModelStatus())})"
+                )
+            break  # keep the previous phase's plan: it meets this phase's constraints too
+        values = np.asarray(highs.getSolution().col_value)
+    assert values is not None
 
     slacks = [(r, float(values[j])) for (r, _), j in zip(rows, columns, strict=True)]
     slacks = [(r, v) for r, v in slacks if v > 1e-6 * max(1.0, r.scale)]
@@ -152,6 +164,15 @@ def diagnose_infeasibility(
     if highs.getModelStatus() == _STATUS.kTimeLimit:
         message += " (diagnosis stopped at the time limit: figures are upper bounds)"
     return _diagnoses(slacks), message
+
+
+def _hold(highs: highspy.Highs, columns: np.ndarray, values: np.ndarray) -> None:
+    """Keep the sum of `columns` at most what the last phase reached (a hair of tolerance)."""
+    if not len(columns):
+        return
+    least = float(values[columns].sum())
+    limit = least * (1.0 + 1e-9) + 1e-7
+    highs.addRow(-math.inf, limit, len(columns), columns, np.ones(len(columns)))
 
 
 def _diagnoses(slacks: list[tuple[Relaxable, float]]) -> list[Diagnosis]:
