@@ -52,12 +52,13 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
         return (data.demand(m, r, t), linear(terms), None)
 
     model.balance = pyo.Constraint(data.second_stage(data.balance_keys), rule=country_balance)
+    rows = by_index(model.balance)
     for m, r, t, n in short:
         demand = data.demand(m, r, t)
         if coverage[m] > 0 and demand > 0:
             registry.relaxable.append(
                 Relaxable(
-                    model.balance[m, r, t, n],
+                    rows[m, r, t, n],
                     "coverage",
                     "t",
                     1.0,

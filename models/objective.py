@@ -15,23 +15,45 @@ value is the full objective. `extract` gives the plan's ``cvar`` table.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import itemgetter
+
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
 from planner.models.registry import Registry, Term, linear
+from pyomo.core.base.var import VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
+_coef, _var = itemgetter(0), itemgetter(1)
 
-def collapse(terms: list[Term]) -> list[Term]:
-    """The same linear form with one term per variable."""
-    merged: dict[int, list] = {}
-    for coef, var in terms:
-        entry = merged.get(id(var))
-        if entry is None:
-            merged[id(var)] = [coef, var]
-        else:
-            entry[0] += coef
-    return [(coef, var) for coef, var in merged.values()]
+
+def collapse(parts: list[tuple[float, list[Term]]]) -> list[Term]:
+    """Σ scale·terms over `parts` with one term per variable, in order of first appearance.
+
+    Done in bulk (C-level maps and numpy over the variables' ids): the objective holds about one
+    term per column, and a Python pass per term would cost as much as building the terms.
+    """
+    coefs: list[np.ndarray] = []
+    variables: list[VarData] = []
+    for scale, terms in parts:
+        if terms:
+            coefs.append(np.fromiter(map(_coef, terms), dtype=float, count=len(terms)) * scale)
+            variables.extend(map(_var, terms))
+    if not variables:
+        return []
+    weights = np.concatenate(coefs)
+    ids = list(map(id, variables))
+    n = len(ids)
+    first = dict(zip(reversed(ids), range(n - 1, -1, -1), strict=True))  # id -> first position
+    if len(first) == n:
+        return list(zip(weights.tolist(), variables, strict=True))
+    inverse = np.fromiter(map(first.__getitem__, ids), dtype=np.int64, count=n)
+    sums = np.bincount(inverse, weights=weights, minlength=n)
+    keep = np.zeros(n, dtype=bool)
+    keep[inverse] = True
+    return list(zip(sums[keep].tolist(), compress(variables, keep.tolist()), strict=True))
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -41,20 +63,21 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     probability = data.probability
 
     expected = 1.0 - weight
-    terms: list[Term] = []
+    parts: list[tuple[float, list[Term]]] = []
     offset = 0.0
     if expected:
         for scope, (own, constant) in scoped.items():
             mass = data.total_probability if scope is None else sum(probability[w] for w in scope)
             scale = expected * mass
             if scale:
-                terms.extend((scale * c, v) for c, v in own)
+                parts.append((scale, own))
                 offset += scale * constant
 
+    terms = collapse(parts)
     if weight > 0:
         _cvar(model, data, registry, terms)
 
-    monomials = list(map(MonomialTermExpression, collapse(terms)))
+    monomials = list(map(MonomialTermExpression, terms))
     model.objective = pyo.Objective(
         expr=LinearExpression([offset, *monomials] if offset else monomials),
         sense=pyo.minimize,
@@ -73,7 +96,7 @@ def _cvar(model: pyo.ConcreteModel, data: ModelData, registry: Registry, terms: 
     def cvar_excess(_: pyo.ConcreteModel, w: str) -> object:
         """ζ(ω) + η − Cost(ω) ≥ constant of Cost(ω)."""
         own, constant = cost[w]
-        excess = [(-c, v) for c, v in collapse(own)]
+        excess = collapse([(-1.0, own)])
         return (constant, linear([(1.0, zeta[w]), (1.0, eta), *excess]), None)
 
     model.cvar_excess = pyo.Constraint(list(data.scenarios), rule=cvar_excess)
