@@ -6,7 +6,10 @@ size grows linearly with it: scale 0.05 gives one scenario, scale 2.5 fifty.
 
 The data follow the application: most countries need most minerals, a dominant source ("China")
 sells most of each mineral and the scenarios cut its exports by varying shares for varying
-spans of years with price spikes, candidate refineries have lead times of 2 to 5 years, CfD offers
+spans of years with price spikes; scenarios come in pairs that share their first years (the
+second of a pair repeats the first one's disruption up to a later year, then departs from it),
+so the scenario tree (model.md 15) has nodes shared by several scenarios at every size; candidate
+refineries have lead times of 2 to 5 years, CfD offers
 come as three-rung ladders, and about half of the country-mineral pairs may hold a stockpile.
 """
 
@@ -166,6 +169,22 @@ def synthetic_case(
         scenario_rows[w] = Scenario(w, probability=weights[i] / sum(weights))
         if i == 0:
             continue  # the first scenario is the base: no disruption
+        if i % 2 == 0:
+            # Share the previous scenario's history up to a later year, then depart from it.
+            twin = f"scenario{i - 1:02d}"
+            split = start + rng.randint(2, years - 1)
+            for (ww, x, m, t), lost in list(share_lost.items()):
+                if ww == twin and t < split:
+                    share_lost[w, x, m, t] = lost
+            for (ww, m, t), factor in list(price_multiplier.items()):
+                if ww == twin and t < split:
+                    price_multiplier[w, m, t] = factor
+            for m in rng.sample(names_m, rng.randint(1, min(8, minerals))):
+                lost = rng.uniform(0.3, 1.0)
+                for t in range(split, min(end, split + rng.randint(1, 4)) + 1):
+                    share_lost[w, "China", m, t] = lost
+                    price_multiplier[w, m, t] = 1 + lost * rng.uniform(1, 4)
+            continue
         hit = rng.sample(names_m, rng.randint(1, min(8, minerals)))
         begin = start + rng.randint(1, years - 2)
         stop = min(end, begin + rng.randint(1, 4))

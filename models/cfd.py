@@ -9,10 +9,14 @@ are the offer's years intersected with the horizon. Its cost in year t is v·z·
 v·z·P(m,t,ω) that industry pays, and the government payment v·z·(π_cfd − P(m,t,ω)), negative
 when a two-sided contract pays back. Both are summed over the active years into one coefficient
 of z per scenario.
+
+Registers: z as integer; v·z in the balance (8) of the offer's country in every node of its
+active years; both cost parts per scenario with the offer as item. `extract` gives ``offers``.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
 from planner.models.registry import Registry, by_index, linear
@@ -23,6 +27,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     offers = data.case.offers
     model.z = pyo.Var(list(offers), domain=pyo.Binary)
     z = by_index(model.z)
+    registry.integers.extend(model.z.values())
 
     def one_offer(_: pyo.ConcreteModel, g: str) -> object:
         """(3) Σ_{o ∈ g} z(o) ≤ 1."""
@@ -48,10 +53,21 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
                 strike = max(offer.strike, p) if offer.kind == "floor" else offer.strike
                 market += d[t] * v * p
                 government += d[t] * v * (strike - p)
-            registry.cost("cfd_market_value", w).append((market, z[o]))
+            registry.cost("cfd_market_value", (w,), o).append((market, z[o]))
             if government:
-                registry.cost("cfd_government_payment", w).append((government, z[o]))
+                registry.cost("cfd_government_payment", (w,), o).append((government, z[o]))
         for t in years:
             key = (m, offer.country, t)
             if key in rows:
                 registry.balance_shared[key].append((v, z[o]))
+            if offer.country in data.closed:
+                registry.produced_shared[key].append((v, z[o]))
+
+
+def extract(model: pyo.ConcreteModel, data: ModelData) -> dict[str, pd.DataFrame]:
+    """Whether each offer is accepted."""
+    z = by_index(model.z)
+    offers = pd.DataFrame(
+        [(o, bool(round(z[o].value))) for o in data.case.offers], columns=["offer", "accepted"]
+    )
+    return {"offers": offers}

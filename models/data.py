@@ -26,6 +26,17 @@ variables carry are ≥ 0: k(r), u(m), w(s), f·P; the input layer enforces thes
   for m in year t: without inflow or stockpile purchases to feed, a purchase only costs.
 - Pool balance (9) rows only where something draws on the pool (an inflow or a stockpile place);
   with an empty left-hand side the row always holds.
+- A closed member's (14) stockpile is not "tonnes of its own" for outflow: (14) bounds its
+  outflow by its output and contracts, so without a site or offer of m that year outflow is 0.
+- Supply-cap (13) rows only where κ·ΣD is below (1 − δ)·Av: elsewhere (6) already implies them.
+- Obligation (12) rows only where n/365·D(m,r,t) > 0: a zero obligation is inv ≥ 0.
+
+The scenario tree (constraint 15) is not a pruning but the formulation itself: in each year the
+scenarios with the same history H(ω,t) form one node, and every second-stage variable and row is
+indexed by node. Everything a year-t row or cost reads — δ(·,·,t,ω), μ(·,t,ω), P(m,t,ω) and
+first(m,ω) ≤ t — is part of H(ω,t), so it is the same for every scenario of a node (read through
+the node's first scenario, `node_scenario`). A node's parent is the node of its scenarios in the
+previous year, the same for all of them because histories are cumulative.
 
 Readings of points model.md leaves open:
 
@@ -86,6 +97,27 @@ class ModelData:
     balance_keys: tuple[Key3, ...]  # rows of (8), in (m, r, t) order
     balance_set: frozenset[Key3]  # the same keys, for membership tests
     pool_keys: tuple[tuple[str, int], ...]  # (m, t) with a pool row (9)
+    # Scenario tree (15): node ids per year ("2030-2": year 2030, second node in scenario order),
+    # the node of each (year, scenario), each node's scenarios, probability and parent.
+    nodes: dict[int, tuple[str, ...]]
+    node_of: dict[tuple[int, str], str]
+    node_scenarios: dict[str, tuple[str, ...]]
+    node_probability: dict[str, float]
+    parent: dict[str, str | None]
+    # Revision 3: κ·ΣD per capped (x, m, t) where the cap can bind (13); the obligation
+    # n/365·D(m,r,t) per (m, r, t, node) where it is positive (12); closed members (14).
+    supply_cap: dict[tuple[str, str, int, str], float]
+    obligation: dict[tuple[str, str, int, str], float]
+    closed: frozenset[str]
+
+    def node_scenario(self, node: str) -> str:
+        """A scenario of `node`, to read the data that all its scenarios share."""
+        return self.node_scenarios[node][0]
+
+    def second_stage(self, keys: tuple[Key3, ...], year_at: int = 2) -> list[tuple]:
+        """(*key, node) for every key and every node of the key's year (the tree's index)."""
+        nodes = self.nodes
+        return [(*k, n) for k in keys for n in nodes[k[year_at]]]
 
     def demand(self, mineral: str, country: str, year: int) -> float:
         """D(m,r,t), 0 where the case has no demand."""
@@ -102,6 +134,90 @@ def terminal_fraction(case: Case) -> dict[str, float]:
         row = case.supply.get((x, m, end))
         factors[m].append(row.price_factor if row is not None else 1.0)
     return {m: phi * min(1.0, *factors[m]) if factors.get(m) else 0.0 for m in case.minerals}
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The scenario tree of constraint 15 (see `ModelData`'s fields of the same names)."""
+
+    nodes: dict[int, tuple[str, ...]]
+    node_of: dict[tuple[int, str], str]
+    node_scenarios: dict[str, tuple[str, ...]]
+    node_probability: dict[str, float]
+    parent: dict[str, str | None]
+
+
+def scenario_tree(case: Case) -> Tree:
+    """Group the scenarios of each year by their history H(ω,t) (model.md 15)."""
+    signature: dict[tuple[str, int], list[tuple]] = defaultdict(list)
+    for (w, x, m, t), share in case.share_lost.items():
+        if share:
+            signature[w, t].append(("lost", x, m, share))
+    for (w, m, t), factor in case.price_multiplier.items():
+        if factor != 1.0:
+            signature[w, t].append(("price", m, factor))
+    history: dict[str, tuple] = dict.fromkeys(case.scenarios, ())
+    nodes: dict[int, tuple[str, ...]] = {}
+    node_of: dict[tuple[int, str], str] = {}
+    members: dict[str, list[str]] = {}
+    parent: dict[str, str | None] = {}
+    for t in case.years:
+        named: dict[tuple, str] = {}
+        for w in case.scenarios:
+            history[w] = (history[w], tuple(sorted(signature.get((w, t), ()))))
+            node = named.get(history[w])
+            if node is None:
+                node = named[history[w]] = f"{t}-{len(named) + 1}"
+                members[node] = []
+                parent[node] = node_of.get((t - 1, w))
+            node_of[t, w] = node
+            members[node].append(w)
+        nodes[t] = tuple(named.values())
+    return Tree(
+        nodes=nodes,
+        node_of=node_of,
+        node_scenarios={n: tuple(ws) for n, ws in members.items()},
+        node_probability={
+            n: sum(case.scenarios[w].probability for w in ws) for n, ws in members.items()
+        },
+        parent=parent,
+    )
+
+
+def supply_caps(
+    case: Case, tree: Tree, bound: dict[tuple[str, str, int, str], float]
+) -> dict[tuple[str, str, int, str], float]:
+    """κ(x,m,t)·Σ_r D(m,r,t) per (x, m, t, node) where e exists and the cap is below its bound."""
+    total: dict[tuple[str, int], float] = defaultdict(float)
+    for (m, _r, t), value in case.demand.items():
+        total[m, t] += value
+    caps = {}
+    for (x, m, t), share in case.supply_cap.items():
+        cap = share * total.get((m, t), 0.0)
+        for n in tree.nodes.get(t, ()):
+            key = (x, m, t, n)
+            if key in bound and cap < bound[key]:
+                caps[key] = cap
+    return caps
+
+
+def obligations(case: Case, tree: Tree) -> dict[tuple[str, str, int, str], float]:
+    """n(k)/365·D(m,r,t) per (m, r, t, node) where it is positive (constraint 12)."""
+    first = case.first_disrupted()
+    end = case.settings.end_year
+    required = {}
+    for (r, m), place in case.stockpiles.items():
+        if place.min_days is None:
+            continue
+        start = place.obligation_from or case.settings.start_year
+        for t in case.years:
+            amount = place.min_days / 365.0 * case.demand.get((m, r, t), 0.0)
+            if t < start or amount <= 0:
+                continue
+            for n in tree.nodes[t]:
+                if t < first.get((m, tree.node_scenarios[n][0]), end + 1):
+                    required[m, r, t, n] = amount
+    return required
 
 
 def prepare(case: Case, *, prune: bool = True) -> ModelData:
@@ -163,8 +279,10 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
         own_tonnes.add((site.mineral, site.country, t))
     for o, offer in case.offers.items():
         own_tonnes.update((offer.mineral, offer.country, t) for t in offer_years[o])
+    closed = frozenset(r for r, country in case.countries.items() if not country.shares_stock)
     for r, m in places:
-        own_tonnes.update((m, r, t) for t in years)
+        if r not in closed:
+            own_tonnes.update((m, r, t) for t in years)
     demanded = {key for key, value in case.demand.items() if value > 0 and key[2] in discount}
     pool_used = {(m, t) for m, _, t in demanded} | {(m, t) for _, m in places for t in years}
 
@@ -181,7 +299,8 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
         balance_keys = tuple(all_mrt)
         pool_keys = tuple((m, t) for m in case.minerals for t in years)
 
-    # External supply: e where it can be positive and the pool can use it.
+    # External supply: e where it can be positive and the pool can use it, per tree node.
+    tree = scenario_tree(case)
     pool_set = set(pool_keys)
     pairs = dict.fromkeys((x, m) for x, m, _ in case.supply)
     supply_keys: list[Key3] = []
@@ -191,14 +310,16 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
             row = case.supply.get((x, m, t))
             available = row.available if row is not None else 0.0
             bounds = {
-                w: (1.0 - case.share_lost.get((w, x, m, t), 0.0)) * available for w in scenarios
+                n: (1.0 - case.share_lost.get((ws[0], x, m, t), 0.0)) * available
+                for n in tree.nodes[t]
+                for ws in [tree.node_scenarios[n]]
             }
             if prune and ((m, t) not in pool_set or not any(b > 0 for b in bounds.values())):
                 continue
             supply_keys.append((x, m, t))
-            for w, bound in bounds.items():
+            for n, bound in bounds.items():
                 if not prune or bound > 0:
-                    supply_bound[x, m, t, w] = bound
+                    supply_bound[x, m, t, n] = bound
 
     probability = {w: sc.probability for w, sc in case.scenarios.items()}
     return ModelData(
@@ -228,4 +349,12 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
         balance_keys=balance_keys,
         balance_set=frozenset(balance_keys),
         pool_keys=pool_keys,
+        nodes=tree.nodes,
+        node_of=tree.node_of,
+        node_scenarios=tree.node_scenarios,
+        node_probability=tree.node_probability,
+        parent=tree.parent,
+        supply_cap=supply_caps(case, tree, supply_bound),
+        obligation=obligations(case, tree),
+        closed=closed,
     )

@@ -1,31 +1,43 @@
-"""Shared sums that several components contribute to and one component adds up.
+"""What the components register while a model is declared, so that nobody else names their parts.
 
-Components register terms instead of reaching into each other's variables:
+Components register terms and rows instead of reaching into each other's variables:
 
-- the country balance (8): the supply terms of every (m, r, t), per scenario or in all scenarios;
+- the country balance (8): the supply terms of every (m, r, t), per node of the scenario tree or
+  in all nodes (first-stage terms such as CfD volumes);
+- a closed member's own output and contracted volumes, which bound its outflow (14);
 - the pool balance (9): draws on the pool that are first-stage decisions (stockpile purchases);
 - the cost of each scenario, split into the named components of `planner.outcome.COST_COMPONENTS`,
-  with discount factors already applied; constants (fixed O&M of existing capacity) included;
-- first-stage spending at base prices, undiscounted, by kind: what the budget (11) caps.
+  with discount factors already applied; constants (fixed O&M of existing capacity) included.
+  A term belongs to a *scope*: every scenario (None), or the tuple of scenarios it counts in
+  (one scenario, or the scenarios of a tree node). A term that belongs to one first-stage
+  decision carries its *item* (a site or an offer name), for `item_costs`;
+- first-stage spending at base prices, undiscounted, with its kind, country, mineral, item and
+  year: what the budgets (11, 16) cap and what `Outcome.spending` reports;
+- the integer columns, the rows counted in USD (scaled by the hand-off) and the rows that the
+  infeasibility diagnosis may relax, each with the words that name it for people.
 
-`coverage` builds (8) and `objective` builds Cost(ω) from whatever was registered, so a new
-component never edits another one, and the per-scenario cost split after a solve is the same
-registered terms evaluated at the solution.
+`coverage` builds (8), `budget` builds (11, 16) and `objective` builds Cost(ω) from whatever was
+registered, so a new component never edits another one; the hand-off, the diagnosis and the solve
+work from the registry alone.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
+from pyomo.core.base.constraint import ConstraintData
 from pyomo.core.base.var import IndexedVar, VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from planner.outcome import COST_COMPONENTS
 
 Term = tuple[float, VarData]
+Scope = tuple[str, ...] | None  # None: every scenario
+RelaxKind = Literal["coverage", "budget", "obligation", "supply_cap", "member_budget"]
 
 
 def by_index(var: IndexedVar) -> dict[Any, VarData]:
@@ -38,70 +50,147 @@ def linear(terms: Iterable[Term]) -> LinearExpression:
     return LinearExpression(list(map(MonomialTermExpression, terms)))
 
 
+@dataclass(frozen=True)
+class Spend:
+    """One first-stage spending term: coefficient (USD at base prices) times a variable."""
+
+    kind: str  # "capex" or "stockpile"
+    country: str
+    mineral: str
+    item: str  # the site's name for capex, "" for purchases
+    year: int
+    coef: float
+    var: VarData
+
+
+@dataclass(frozen=True)
+class Relaxable:
+    """A row the diagnosis may relax, with the words that describe it.
+
+    `sign` is +1 for a ≥ row (a slack adds to its activity) and −1 for a ≤ row (a slack adds to
+    its right-hand side). `unit` says which lexicographic phase minimises the slack: tonnes
+    first, then USD (see `planner.diagnose`). `scale` is the size the slack is measured against
+    (demand, cap, budget), for the reporting threshold.
+    """
+
+    row: ConstraintData
+    kind: RelaxKind
+    unit: Literal["t", "USD"]
+    sign: float
+    scenarios: tuple[str, ...] = ()
+    mineral: str = ""
+    country: str = ""
+    year: int | None = None
+    source: str = ""
+    scale: float = 1.0
+
+
 class Registry:
-    """Terms registered by the components while a model is declared."""
+    """Terms and rows registered by the components while a model is declared."""
 
     def __init__(self, scenarios: Iterable[str]) -> None:
         self.scenarios = tuple(scenarios)
-        # Country balance (8): (m, r, t) -> terms in every scenario; (m, r, t, ω) -> own terms.
+        # Country balance (8): (m, r, t) -> terms in every node; (m, r, t, node) -> own terms.
         self.balance_shared: defaultdict[tuple[str, str, int], list[Term]] = defaultdict(list)
         self.balance: defaultdict[tuple[str, str, int, str], list[Term]] = defaultdict(list)
-        # Pool balance (9): (m, t) -> first-stage draws on the pool, the same in every scenario.
+        # What a closed member (14) refines or contracts: (m, r, t, node) / (m, r, t) -> terms.
+        self.produced: defaultdict[tuple[str, str, int, str], list[Term]] = defaultdict(list)
+        self.produced_shared: defaultdict[tuple[str, str, int], list[Term]] = defaultdict(list)
+        # Pool balance (9): (m, t) -> first-stage draws on the pool, the same in every node.
         self.pool_draws: defaultdict[tuple[str, int], list[Term]] = defaultdict(list)
-        # Cost: component -> scenario (None = every scenario) -> terms / constant.
-        self._costs: dict[str, dict[str | None, list[Term]]] = {c: {} for c in COST_COMPONENTS}
-        self._constants: dict[str, dict[str | None, float]] = {c: {} for c in COST_COMPONENTS}
-        # First-stage spending at base prices: kind ("capex", "stockpile") -> terms.
-        self.spending: defaultdict[str, list[Term]] = defaultdict(list)
+        # Cost: component -> (scope, item) -> terms; component -> scope -> constant.
+        self._costs: dict[str, dict[tuple[Scope, str], list[Term]]] = {
+            c: {} for c in COST_COMPONENTS
+        }
+        self._constants: dict[str, dict[Scope, float]] = {c: {} for c in COST_COMPONENTS}
+        self.spending: list[Spend] = []
+        self.integers: list[VarData] = []
+        self.usd_rows: list[ConstraintData] = []
+        self.relaxable: list[Relaxable] = []
 
-    def cost(self, component: str, scenario: str | None = None) -> list[Term]:
-        """The term list of one cost component (in `scenario`, or in every scenario) to extend."""
-        return self._costs[component].setdefault(scenario, [])
+    # Costs.
 
-    def add_constant(self, component: str, amount: float, scenario: str | None = None) -> None:
+    def cost(self, component: str, scope: Scope = None, item: str = "") -> list[Term]:
+        """The term list of one cost component in `scope` (of decision `item`) to extend."""
+        return self._costs[component].setdefault((scope, item), [])
+
+    def add_constant(self, component: str, amount: float, scope: Scope = None) -> None:
         """Add a constant (discounted USD) to a cost component."""
         constants = self._constants[component]
-        constants[scenario] = constants.get(scenario, 0.0) + amount
+        constants[scope] = constants.get(scope, 0.0) + amount
 
-    def shared_cost(self) -> tuple[list[Term], float]:
-        """The terms and constant that every scenario's cost shares (first-stage decisions)."""
-        terms: list[Term] = []
-        constant = 0.0
+    def scoped_costs(self) -> dict[Scope, tuple[list[Term], float]]:
+        """Every scope's terms (duplicates possible) and constant, over all components."""
+        scoped: dict[Scope, tuple[list[Term], float]] = {}
         for component in COST_COMPONENTS:
-            terms.extend(self._costs[component].get(None, ()))
-            constant += self._constants[component].get(None, 0.0)
-        return terms, constant
+            for (scope, _item), terms in self._costs[component].items():
+                scoped.setdefault(scope, ([], 0.0))[0].extend(terms)
+            for scope, amount in self._constants[component].items():
+                terms, constant = scoped.setdefault(scope, ([], 0.0))
+                scoped[scope] = (terms, constant + amount)
+        return scoped
 
-    def own_cost(self, scenario: str) -> tuple[list[Term], float]:
-        """The terms and constant of Cost(ω) that belong to scenario ω alone."""
-        terms: list[Term] = []
-        constant = 0.0
-        for component in COST_COMPONENTS:
-            terms.extend(self._costs[component].get(scenario, ()))
-            constant += self._constants[component].get(scenario, 0.0)
-        return terms, constant
+    def scenario_costs(self) -> dict[str, tuple[list[Term], float]]:
+        """The terms (duplicates possible) and constant of Cost(ω) for every scenario ω."""
+        costs: dict[str, tuple[list[Term], float]] = {w: ([], 0.0) for w in self.scenarios}
+        for scope, (own, amount) in self.scoped_costs().items():
+            for w in self.scenarios if scope is None else scope:
+                terms, constant = costs[w]
+                terms.extend(own)
+                costs[w] = (terms, constant + amount)
+        return costs
 
     def evaluate(self, value: Callable[[VarData], float]) -> pd.DataFrame:
         """Cost(ω) and its split per scenario, with variables valued by `value`.
 
-        Columns: scenario, one per COST_COMPONENTS entry, cost.
+        Columns: scenario, one per COST_COMPONENTS entry, cost. Each scope is evaluated once
+        and added to every scenario it counts in.
         """
-
-        def total(terms: Iterable[Term]) -> float:
-            return sum(coef * value(var) for coef, var in terms)
-
-        rows = []
-        for w in self.scenarios:
-            row: dict[str, object] = {"scenario": w}
-            for component in COST_COMPONENTS:
-                costs, constants = self._costs[component], self._constants[component]
-                row[component] = (
-                    total(costs.get(None, ()))
-                    + total(costs.get(w, ()))
-                    + constants.get(None, 0.0)
-                    + constants.get(w, 0.0)
-                )
-            rows.append(row)
-        table = pd.DataFrame(rows, columns=["scenario", *COST_COMPONENTS])
+        table = pd.DataFrame(0.0, index=list(self.scenarios), columns=list(COST_COMPONENTS))
+        for component in COST_COMPONENTS:
+            column = table[component].to_numpy(copy=True)
+            position = {w: i for i, w in enumerate(self.scenarios)}
+            amounts: dict[Scope, float] = defaultdict(float)
+            for (scope, _item), terms in self._costs[component].items():
+                amounts[scope] += sum(coef * value(var) for coef, var in terms)
+            for scope, amount in self._constants[component].items():
+                amounts[scope] += amount
+            for scope, amount in amounts.items():
+                for w in self.scenarios if scope is None else scope:
+                    column[position[w]] += amount
+            table[component] = column
+        table.insert(0, "scenario", list(self.scenarios))
+        table = table.reset_index(drop=True)
         table["cost"] = table[list(COST_COMPONENTS)].sum(axis=1)
         return table
+
+    def item_costs(self, value: Callable[[VarData], float]) -> pd.DataFrame:
+        """scenario, component, item, amount: the cost terms of each first-stage decision."""
+        rows = []
+        for component in COST_COMPONENTS:
+            for (scope, item), terms in self._costs[component].items():
+                if not item:
+                    continue
+                amount = sum(coef * value(var) for coef, var in terms)
+                for w in self.scenarios if scope is None else scope:
+                    rows.append((w, component, item, amount))
+        return pd.DataFrame(rows, columns=["scenario", "component", "item", "amount"])
+
+    # First-stage spending.
+
+    def spend(
+        self, kind: str, country: str, mineral: str, item: str, year: int, coef: float, var: VarData
+    ) -> None:
+        """Register coef·var USD of first-stage spending at base prices."""
+        self.spending.append(Spend(kind, country, mineral, item, year, coef, var))
+
+    def spending_table(self, value: Callable[[VarData], float]) -> pd.DataFrame:
+        """kind, country, mineral, item, year, amount: the spending terms at the plan, summed."""
+        sums: dict[tuple[str, str, str, str, int], float] = defaultdict(float)
+        for spend in self.spending:
+            key = (spend.kind, spend.country, spend.mineral, spend.item, spend.year)
+            sums[key] += spend.coef * value(spend.var)
+        return pd.DataFrame(
+            [(*key, amount) for key, amount in sums.items()],
+            columns=["kind", "country", "mineral", "item", "year", "amount"],
+        )

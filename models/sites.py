@@ -3,8 +3,14 @@
 Declares:
 
 - ``y[s, t]`` binary, ``x[s, t]`` ≥ 0 (t/yr) for t in BuildYears(s); nothing when cmax(s) = 0;
-- ``q[s, t, ω]`` ≥ 0 (t) where C(s,t) can be positive (see `planner.models.data`);
+- ``q[s, t, n]`` ≥ 0 (t) where C(s,t) can be positive (see `planner.models.data`), one per node n
+  of the scenario tree in year t (constraint 15);
 - constraints 1 (``one_build``), 2 (``size_min``, ``size_max``) and 5 (``output``).
+
+Registers: y as integer; q in the balance (8) of its country; capex (item: the site) and fixed
+O&M of new capacity (item: the site) in every scenario, variable refining per node; capex F·y +
+V·x as first-stage spending of kind "capex" in the site's country, mineral and build year.
+`extract` gives the plan's ``builds`` and ``output`` tables (node values expanded to scenarios).
 
 Online capacity C(s,t) = E(s) + Σ_{τ ∈ BuildYears(s), τ + L(s) ≤ t} x(s,τ) is an expression; where
 no build can be online yet, constraint 5 is the bound q ≤ a(s)·E(s) and needs no row.
@@ -15,6 +21,7 @@ gives a constant; each x(s,τ) is charged Fo·Σ_{t ≥ τ+L} d(t) once); variab
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
 from planner.models.registry import Registry, by_index, linear
@@ -23,22 +30,20 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
     """Add the sites' variables, constraints 1, 2 and 5, and their costs and balance terms."""
-    case = data.case
-    sites = case.sites
-    scenarios = data.scenarios
+    sites = data.case.sites
 
     model.y = pyo.Var(data.build_keys, domain=pyo.Binary)
     model.x = pyo.Var(data.build_keys, domain=pyo.NonNegativeReals)
 
-    def output_bounds(_: pyo.ConcreteModel, s: str, t: int, w: str) -> tuple[float, float | None]:
+    def output_bounds(_: pyo.ConcreteModel, s: str, t: int, n: str) -> tuple[float, float | None]:
         # Where no new capacity can be online, constraint 5 is this bound.
         if (s, t) in data.online_builds:
             return (0.0, None)
         site = sites[s]
         return (0.0, site.availability * site.existing_capacity)
 
-    output_index = [(s, t, w) for w in scenarios for s, t in data.output_keys]
-    model.q = pyo.Var(output_index, bounds=output_bounds)
+    model.q = pyo.Var(data.second_stage(data.output_keys, 1), bounds=output_bounds)
+    registry.integers.extend(model.y.values())
 
     y, x, q = by_index(model.y), by_index(model.x), by_index(model.q)
 
@@ -70,30 +75,34 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     model.C = pyo.Expression(list(data.online_builds), rule=online_capacity)
 
-    def output(m: pyo.ConcreteModel, s: str, t: int, w: str) -> object:
-        """(5) q(s,t,ω) − a(s)·C(s,t) ≤ 0."""
-        return (None, q[s, t, w] - sites[s].availability * m.C[s, t], 0.0)
+    def output(m: pyo.ConcreteModel, s: str, t: int, n: str) -> object:
+        """(5) q(s,t,n) − a(s)·C(s,t) ≤ 0."""
+        return (None, q[s, t, n] - sites[s].availability * m.C[s, t], 0.0)
 
-    model.output = pyo.Constraint(
-        [(s, t, w) for w in scenarios for s, t in data.output_keys if (s, t) in data.online_builds],
-        rule=output,
-    )
+    online = tuple(k for k in data.output_keys if k in data.online_builds)
+    model.output = pyo.Constraint(data.second_stage(online, 1), rule=output)
+    _register(data, registry, y, x, q)
+
+
+def _register(data: ModelData, registry: Registry, y: dict, x: dict, q: dict) -> None:
+    """The sites' costs, spending and balance terms."""
+    sites = data.case.sites
 
     # Costs.
     d = data.discount
-    capex = registry.cost("capex")
-    fixed_om = registry.cost("fixed_om")
-    spend = registry.spending["capex"]
     for s, t in data.build_keys:
         site = sites[s]
+        capex = registry.cost("capex", item=s)
         if site.fixed_capex:
             capex.append((d[t] * site.fixed_capex, y[s, t]))
-            spend.append((site.fixed_capex, y[s, t]))
+            registry.spend("capex", site.country, site.mineral, s, t, site.fixed_capex, y[s, t])
         if site.capex_per_tpa:
             capex.append((d[t] * site.capex_per_tpa, x[s, t]))
-            spend.append((site.capex_per_tpa, x[s, t]))
+            registry.spend("capex", site.country, site.mineral, s, t, site.capex_per_tpa, x[s, t])
         if site.fixed_om_per_tpa:
-            fixed_om.append((site.fixed_om_per_tpa * data.online_discount[s, t], x[s, t]))
+            registry.cost("fixed_om", item=s).append(
+                (site.fixed_om_per_tpa * data.online_discount[s, t], x[s, t])
+            )
     existing_om = sum(
         site.fixed_om_per_tpa * site.existing_capacity * d[t]
         for site in sites.values()
@@ -105,12 +114,32 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     balance = registry.balance
     rows = data.balance_set
-    for w in scenarios:
-        refining = registry.cost("variable_refining", w)
-        for s, t in data.output_keys:
-            site = sites[s]
+    refining = {n: registry.cost("variable_refining", ws) for n, ws in data.node_scenarios.items()}
+    for s, t in data.output_keys:
+        site = sites[s]
+        key = (site.mineral, site.country, t)
+        for n in data.nodes[t]:
             if site.variable_cost:
-                refining.append((d[t] * site.variable_cost, q[s, t, w]))
-            key = (site.mineral, site.country, t)
+                refining[n].append((d[t] * site.variable_cost, q[s, t, n]))
             if key in rows:
-                balance[(*key, w)].append((1.0, q[s, t, w]))
+                balance[(*key, n)].append((1.0, q[s, t, n]))
+            if site.country in data.closed:
+                registry.produced[(*key, n)].append((1.0, q[s, t, n]))
+
+
+def extract(model: pyo.ConcreteModel, data: ModelData) -> dict[str, pd.DataFrame]:
+    """The plan's builds (y = 1) and refinery output per scenario (0 where q does not exist)."""
+    y, x, q = by_index(model.y), by_index(model.x), by_index(model.q)
+    builds = pd.DataFrame(
+        [(s, t, x[s, t].value) for s, t in data.build_keys if round(y[s, t].value) == 1],
+        columns=["site", "year", "capacity"],
+    )
+    node_of = data.node_of
+    rows = []
+    for w in data.scenarios:
+        for s in data.case.sites:
+            for t in data.years:
+                var = q.get((s, t, node_of[t, w]))
+                rows.append((w, s, t, 0.0 if var is None else var.value))
+    output = pd.DataFrame(rows, columns=["scenario", "site", "year", "output"])
+    return {"builds": builds, "output": output}

@@ -39,7 +39,7 @@ class Compiled:
     highs: highspy.Highs
     columns: list[VarData]  # Pyomo variable of each HiGHS column
     rows: list[RowEntry]  # Pyomo constraint of each HiGHS row
-    integer_columns: np.ndarray  # column indices of y and z
+    integer_columns: np.ndarray  # column indices of the registered integer variables
     column_of: dict[int, int]  # id(variable) -> column
     # HiGHS row i is the Pyomo row i multiplied by row_scale[i] (see `_usd_row_scale`): a column
     # added to a row later must have its coefficient multiplied by the same factor.
@@ -147,9 +147,9 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     n = len(columns)
     lower, upper = _column_bounds(columns)
     column_of = {id(var): j for j, var in enumerate(columns)}
-    binaries = [*model.y.values(), *model.z.values()]
     integer_columns = np.array(
-        sorted(column_of[id(v)] for v in binaries if id(v) in column_of), dtype=np.int32
+        sorted(column_of[id(v)] for v in built.registry.integers if id(v) in column_of),
+        dtype=np.int32,
     )
 
     kind = np.fromiter((entry.bound_type for entry in info.rows), np.int8, len(info.rows))
@@ -158,7 +158,7 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     row_upper = np.where(kind == -1, math.inf, rhs)
 
     matrix = info.A
-    scale = _usd_row_scale(model, info.rows, matrix)
+    scale = _usd_row_scale(built.registry.usd_rows, info.rows, matrix)
     if (scale != 1.0).any():
         matrix.data *= scale[matrix.indices]
         row_lower *= scale
@@ -189,8 +189,9 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     return Compiled(highs, columns, info.rows, integer_columns, column_of, scale)
 
 
-def _usd_row_scale(model: object, rows: list[RowEntry], matrix: object) -> np.ndarray:
-    """Factors that bring the rows counted in USD (budget 11, CVaR excess) near unit coefficients.
+def _usd_row_scale(usd: list, rows: list[RowEntry], matrix: object) -> np.ndarray:
+    """Factors that bring the rows counted in USD (budgets 11 and 16, CVaR excess: the rows the
+    components registered as such) near unit coefficients.
 
     Those rows hold coefficients up to 1e9 and right-hand sides of 1e10 and more, where HiGHS's
     absolute feasibility tolerance (1e-6) is below the rounding error of the row's activity, so a
@@ -200,9 +201,6 @@ def _usd_row_scale(model: object, rows: list[RowEntry], matrix: object) -> np.nd
     coefficient falls below HiGHS's small-value threshold, and every other row (tonnes) stays as
     written.
     """
-    usd = [model.budget] if hasattr(model, "budget") else []
-    if hasattr(model, "cvar_excess"):
-        usd.extend(model.cvar_excess.values())
     scale = np.ones(len(rows))
     if not usd:
         return scale

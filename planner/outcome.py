@@ -68,12 +68,16 @@ class Plan:
 class Diagnosis:
     """One non-zero slack of the elastic re-solve of an infeasible case."""
 
-    constraint: Literal["coverage", "budget"]
-    shortfall: float  # tonnes short of coverage, or USD the budget lacks
+    # coverage (10), budget (11), member_budget (16): a country's budget, obligation (12): a
+    # stock obligation that cannot be held, supply_cap (13): a cap that would have to rise.
+    constraint: Literal["coverage", "budget", "obligation", "supply_cap", "member_budget"]
+    # tonnes (coverage, obligation, supply_cap) or USD (budget, member_budget) the slack needs
+    shortfall: float
     scenario: str = ""
     mineral: str = ""
     country: str = ""
     year: int | None = None
+    source: str = ""  # the external source of a supply cap
 
 
 @dataclass

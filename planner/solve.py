@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
+from pyomo.core.base.var import VarData
 
-from planner.build import BuiltModel, build_model
+from planner.build import COMPONENTS, BuiltModel, build_model
 from planner.case import Case
 from planner.diagnose import diagnose_infeasibility
 from planner.handoff import (
@@ -28,6 +29,8 @@ from planner.handoff import (
     run,
     thread_scheduler,
 )
+from planner.models.coverage import shortage_columns
+from planner.models.data import ModelData
 from planner.options import Progress, SolveOptions
 from planner.outcome import Outcome, Plan
 
@@ -55,6 +58,11 @@ def _subscribe_progress(highs: highspy.Highs, progress: Progress | None) -> None
     highs.cbMipImprovingSolution.subscribe(improved)
 
 
+def _value(var: VarData) -> float:
+    """A solved variable's value (0 for one the hand-off left out)."""
+    return var.value or 0.0
+
+
 def _load_solution(compiled: Compiled, built: BuiltModel) -> np.ndarray:
     """Copy HiGHS's column values into the Pyomo variables; unused variables get 0."""
     values = np.asarray(compiled.highs.getSolution().col_value, dtype=float)
@@ -65,80 +73,58 @@ def _load_solution(compiled: Compiled, built: BuiltModel) -> np.ndarray:
     return values
 
 
+FLOW_COLUMNS = ("inflow", "outflow", "release", "inventory", "shortage")
+
+
 def _plan(built: BuiltModel) -> Plan:
-    """Every decision of the solved model as the tables of `planner.outcome.Plan`."""
-    model, data = built.model, built.data
+    """Every decision of the solved model as the tables of `planner.outcome.Plan`.
+
+    Each component extracts its own tables; the parts of ``flows`` (trade, stockpiles, coverage)
+    are laid onto the full grid of scenario, mineral, country and year, 0 where a variable does
+    not exist.
+    """
+    data = built.data
+    tables: dict[str, pd.DataFrame] = {}
+    flows = []
+    for _, component in COMPONENTS:
+        extract = getattr(component, "extract", None)
+        if extract is None:
+            continue
+        for name, table in extract(built.model, data).items():
+            if name == "flows":
+                flows.append(table)
+            else:
+                tables[name] = table
     case = data.case
-    scenarios, years = data.scenarios, data.years
-
-    def values(var: pyo.Var) -> dict:
-        return {key: v.value for key, v in var.items()}
-
-    y, x = values(model.y), values(model.x)
-    builds = pd.DataFrame(
-        [(s, t, x[s, t]) for s, t in data.build_keys if round(y[s, t]) == 1],
-        columns=["site", "year", "capacity"],
-    )
-    z = values(model.z)
-    offers = pd.DataFrame(
-        [(o, bool(round(z[o]))) for o in case.offers], columns=["offer", "accepted"]
-    )
-    p = values(model.p)
-    purchases = pd.DataFrame(
-        [(r, m, t, p[m, r, t]) for r, m in data.places for t in years],
-        columns=["country", "mineral", "year", "purchase"],
-    )
-    q = values(model.q)
-    output = pd.DataFrame(
-        [(w, s, t, q.get((s, t, w), 0.0)) for w in scenarios for s in case.sites for t in years],
-        columns=["scenario", "site", "year", "output"],
-    )
-    e = values(model.e)
-    external = pd.DataFrame(
-        [(w, *key, e.get((*key, w), 0.0)) for w in scenarios for key in case.supply],
-        columns=["scenario", "source", "mineral", "year", "purchase"],
-    )
-    inflow, outflow = values(model.inflow), values(model.outflow)
-    release, inventory, short = values(model.rel), values(model.inv), values(model.short)
-    flows = pd.DataFrame(
+    keys = ["scenario", "mineral", "country", "year"]
+    grid = pd.DataFrame(
         [
-            (
-                w,
-                m,
-                r,
-                t,
-                inflow.get(key, 0.0),
-                outflow.get(key, 0.0),
-                release.get(key, 0.0),
-                inventory.get(key, 0.0),
-                short.get(key, 0.0),
-            )
-            for w in scenarios
+            (w, m, r, t)
+            for w in data.scenarios
             for m in case.minerals
             for r in case.countries
-            for t in years
-            for key in [(m, r, t, w)]
+            for t in data.years
         ],
-        columns=[
-            "scenario",
-            "mineral",
-            "country",
-            "year",
-            "inflow",
-            "outflow",
-            "release",
-            "inventory",
-            "shortage",
-        ],
+        columns=keys,
     )
-    if hasattr(model, "eta"):
-        cvar = pd.DataFrame(
-            [(w, model.eta.value, model.zeta[w].value) for w in scenarios],
-            columns=["scenario", "eta", "zeta"],
-        )
-    else:
-        cvar = pd.DataFrame(columns=["scenario", "eta", "zeta"])
-    return Plan(builds, offers, purchases, output, external, flows, cvar)
+    for part in flows:
+        grid = grid.merge(part, on=keys, how="left")
+    for column in FLOW_COLUMNS:
+        grid[column] = grid[column].astype(float).fillna(0.0) if column in grid else 0.0
+    tables["flows"] = grid[[*keys, *FLOW_COLUMNS]]
+    return Plan(**tables, tree=_tree(data))
+
+
+def _tree(data: ModelData) -> pd.DataFrame:
+    """year, node, scenarios, probability: the scenario tree of model.md 15."""
+    return pd.DataFrame(
+        [
+            (t, n, data.node_scenarios[n], data.node_probability[n])
+            for t in data.years
+            for n in data.nodes[t]
+        ],
+        columns=["year", "node", "scenarios", "probability"],
+    )
 
 
 def conditional_value_at_risk(costs: np.ndarray, probability: np.ndarray, alpha: float) -> float:
@@ -153,7 +139,9 @@ def coverage_values(
 ) -> pd.DataFrame | None:
     """Marginal cost of coverage: duals of constraint 10 in the LP with y and z fixed.
 
-    Returns None when the LP does not solve to optimality. Value = −(reduced cost of short) where
+    Returns None when the LP does not solve to optimality. Constraint 10 of a tree node binds all
+    its scenarios at once (15): its value is split among them by probability, so that the values
+    of a node's scenarios add up to the node's dual. Value = −(reduced cost of short) where
     short sits at its upper bound (1 − c)·D: the increase of the objective per tonne of extra
     required coverage. Elsewhere constraint 10 does not bind and its dual is 0 (not listed).
     """
@@ -175,14 +163,18 @@ def coverage_values(
         return None
     reduced = np.asarray(highs.getSolution().col_dual)
     rows = []
-    demand = built.data.case.demand
-    for (m, r, t, w), var in built.model.short.items():
+    probability = built.data.probability
+    for (scenarios, m, r, t), var in shortage_columns(built.model, built.data):
         j = compiled.column_of.get(id(var))
-        if j is None or demand.get((m, r, t), 0.0) <= 0:  # no demand: no coverage to require
+        if j is None:
             continue
         value = -float(reduced[j])  # > 0 only where short sits at its upper bound
-        if value > 1e-9:
-            rows.append((w, m, r, t, value))
+        if value <= 1e-9:
+            continue
+        mass = sum(probability[w] for w in scenarios)
+        for w in scenarios:
+            share = probability[w] / mass if mass > 0 else 1.0 / len(scenarios)
+            rows.append((w, m, r, t, value * share))
     return pd.DataFrame(rows, columns=["scenario", "mineral", "country", "year", "value"])
 
 
@@ -257,7 +249,10 @@ def _solve(case: Case, options: SolveOptions) -> Outcome:
         _load_solution(compiled, built)
         objective = float(pyo.value(built.model.objective))
         outcome.plan = _plan(built)
-        costs = built.registry.evaluate(lambda var: var.value)
+        registry = built.registry
+        costs = registry.evaluate(_value)
+        outcome.spending = registry.spending_table(_value)
+        outcome.item_costs = registry.item_costs(_value)
     info = highs.getInfo()
     # An empty model (nothing left to decide) reports 0, not its offset.
     reported = info.objective_function_value if size["columns"] else highs.getObjectiveOffset()[1]

@@ -1,4 +1,15 @@
-"""A seeded generator of small, valid planning cases written as CSV folders (spec/workbook.md).
+"""Seeded generators of small, valid planning cases, for cross-checking the model.
+
+- `random_case(seed)` builds a `Case` in code that exercises every term of model.md, corners
+  included: sites with no build decision or build years beyond the horizon, offers outside the
+  horizon, floors and two-sided ladders, minerals without sources, source years without rows,
+  full coverage, budgets, CVaR, zero-probability scenarios, and the revision-3 features.
+- `with_revision_3(case, seed)` adds the revision-3 features to any case with
+  `dataclasses.replace`: stock obligations (12), supply caps (13), closed members (14), member
+  budgets (16), and scenarios that share their first years (15). The input layer cannot read
+  their columns yet, so they are drawn on the `Case`, not written to the workbook.
+- `write_random_case(folder, seed)` writes a case as a CSV folder (spec/workbook.md, revision-2
+  columns) to go through the input layer as well.
 
 `write_random_case(folder, seed)` draws a case of 1-2 minerals, 2-3 countries and 2-5 years that
 uses every feature of the input some of the time: lead times, earliest years and existing
@@ -13,7 +24,20 @@ from __future__ import annotations
 
 import csv
 import random
+from dataclasses import replace
 from pathlib import Path
+
+from planner.case import (
+    Case,
+    Country,
+    Mineral,
+    Offer,
+    Scenario,
+    Settings,
+    Site,
+    SourceYear,
+    Stockpile,
+)
 
 MINERALS = ("NdPr oxide", "Gallium")
 COUNTRIES = ("USA", "Japan", "Germany")
@@ -41,7 +65,7 @@ HEADERS = {
 
 def write_random_case(folder: Path, seed: int) -> Path:
     """Write the case of `seed` as a CSV folder at `folder` (created) and return `folder`."""
-    sheets = random_case(seed)
+    sheets = random_sheets(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in sheets.items():
         columns = list(
@@ -55,7 +79,7 @@ def write_random_case(folder: Path, seed: int) -> Path:
     return folder
 
 
-def random_case(seed: int) -> dict[str, list[Row]]:
+def random_sheets(seed: int) -> dict[str, list[Row]]:
     """The sheets of the case of `seed`, as lists of rows (blank cells are None or absent)."""
     rng = random.Random(seed)
     years = list(range(START, START + rng.randint(2, 5)))
@@ -298,3 +322,196 @@ def _dedupe_years(rows: list[Row], keys: tuple[str, ...]) -> list[Row]:
             kept.append(row)
             seen.add(key)
     return kept
+
+
+# The Case generator: every term of model.md, built in code.
+
+
+def random_case(seed: int, *, revision_3: bool = True) -> Case:
+    """A random valid case built in code; the same seed gives the same case.
+
+    The revision-2 part is drawn first from `seed` alone, so `revision_3=False` gives the same
+    case without the revision-3 features that `with_revision_3` adds.
+    """
+    rng = random.Random(seed)
+    start = 2025
+    end = start + rng.randint(1, 5)
+    years = range(start, end + 1)
+    minerals = {}
+    for i in range(rng.randint(1, 3)):
+        name = f"M{i}"
+        price = rng.uniform(100, 5000)
+        minerals[name] = Mineral(
+            name,
+            price=price,
+            shortage_penalty=rng.choice([0.0, price * rng.uniform(1.5, 10)]),
+            holding_cost=rng.choice([0.0, price * rng.uniform(0.0, 0.08)]),
+            coverage=rng.choice([0.0, 0.0, 0.0, 0.2, 0.5, 1.0]),
+            max_purchase=rng.choice([None, rng.uniform(5, 60)]),
+        )
+    countries = {
+        f"C{i}": Country(f"C{i}", shipping_cost=rng.choice([0.0, rng.uniform(1, 40)]))
+        for i in range(rng.randint(1, 4))
+    }
+    names_m, names_r = list(minerals), list(countries)
+    sites = {}
+    for i in range(rng.randint(0, 5)):
+        cmax = rng.choice([0.0, rng.uniform(10, 120)])
+        sites[f"S{i}"] = Site(
+            f"S{i}",
+            country=rng.choice(names_r),
+            mineral=rng.choice(names_m),
+            existing_capacity=rng.choice([0.0, 0.0, rng.uniform(5, 40)]),
+            min_capacity=rng.choice([0.0, cmax * rng.uniform(0.1, 0.9)]),
+            max_capacity=cmax,
+            fixed_capex=rng.choice([0.0, rng.uniform(1e4, 2e5)]),
+            capex_per_tpa=rng.uniform(0, 3000),
+            fixed_om_per_tpa=rng.uniform(0, 200),
+            variable_cost=rng.uniform(0, 2000),
+            lead_time=rng.randint(0, 4),
+            earliest_year=rng.randint(start - 1, end + 1),
+            availability=rng.uniform(0.5, 1.0),
+        )
+    offers = {}
+    for i in range(rng.randint(0, 4)):
+        m = rng.choice(names_m)
+        offers[f"O{i}"] = Offer(
+            f"O{i}",
+            group=rng.choice(["G0", "G1", f"O{i}"]),
+            mineral=m,
+            country=rng.choice(names_r),
+            strike=minerals[m].price * rng.uniform(0.6, 1.6),
+            volume=rng.uniform(2, 30),
+            start_year=rng.randint(start - 2, end),
+            end_year=rng.randint(end - 1, end + 3),
+            kind=rng.choice(["two_sided", "floor"]),
+        )
+    stockpiles = {}
+    for r in names_r:
+        for m in names_m:
+            if rng.random() < 0.4:
+                capacity = rng.uniform(5, 100)
+                stockpiles[r, m] = Stockpile(
+                    r,
+                    m,
+                    initial=rng.choice([0.0, capacity * rng.uniform(0, 1)]),
+                    capacity=capacity,
+                    max_release=rng.choice([None, rng.uniform(1, 30)]),
+                )
+    n_scen = rng.randint(1, 3)
+    weights = [rng.choice([0.0, rng.random() + 0.1]) for _ in range(n_scen)]
+    if not any(weights):
+        weights[0] = 1.0
+    scenarios = {
+        f"W{i}": Scenario(f"W{i}", probability=wgt / sum(weights)) for i, wgt in enumerate(weights)
+    }
+    price = {
+        (m, t): minerals[m].price * rng.choice([1.0, rng.uniform(0.7, 1.5)])
+        for m in names_m
+        for t in years
+    }
+    demand = {}
+    for m in names_m:
+        for r in names_r:
+            if rng.random() < 0.7:
+                for t in years:
+                    if rng.random() < 0.85:
+                        demand[m, r, t] = rng.uniform(1, 60)
+    supply = {}
+    for m in names_m:
+        if rng.random() < 0.15:
+            continue  # a mineral without external sources
+        for x in rng.sample(["X0", "X1"], rng.randint(1, 2)):
+            for t in years:
+                if rng.random() < 0.85:
+                    supply[x, m, t] = SourceYear(
+                        rng.choice([0.0, rng.uniform(30, 300)]), rng.uniform(0.8, 1.5)
+                    )
+    share_lost = {}
+    price_multiplier = {}
+    for w in scenarios:
+        for x, m, t in supply:
+            if rng.random() < 0.3:
+                share_lost[w, x, m, t] = rng.choice([1.0, rng.uniform(0.1, 0.9)])
+        for m in names_m:
+            for t in years:
+                if rng.random() < 0.25:
+                    price_multiplier[w, m, t] = rng.uniform(0.5, 4.0)
+    settings = Settings(
+        start_year=start,
+        end_year=end,
+        discount_rate=rng.choice([0.0, rng.uniform(0.01, 0.1)]),
+        budget=rng.choice([None, None, rng.uniform(0, 3e5)]),
+        terminal_value_fraction=rng.choice([0.0, 1.0, rng.uniform(0, 1)]),
+        cvar_weight=rng.choice([0.0, 0.0, rng.uniform(0.1, 0.9), 1.0]),
+        cvar_alpha=rng.uniform(0.3, 0.95),
+        mip_gap=0.0,
+    )
+    case = Case(
+        settings=settings,
+        minerals=minerals,
+        countries=countries,
+        sites=sites,
+        offers=offers,
+        stockpiles=stockpiles,
+        scenarios=scenarios,
+        price=price,
+        demand=demand,
+        supply=supply,
+        share_lost=share_lost,
+        price_multiplier=price_multiplier,
+    )
+    return with_revision_3(case, seed) if revision_3 else case
+
+
+def with_revision_3(case: Case, seed: int) -> Case:
+    """`case` with revision-3 features drawn from `seed` (each some of the time)."""
+    rng = random.Random(f"revision-3-{seed}")
+    case = _shared_first_years(case, rng)
+    start = case.settings.start_year
+    stockpiles = {
+        key: replace(
+            place,
+            min_days=rng.choice([None, 10.0, 30.0, 90.0]),
+            obligation_from=rng.choice([None, start + 1]),
+        )
+        if rng.random() < 0.5
+        else place
+        for key, place in case.stockpiles.items()
+    }
+    countries = {
+        name: replace(
+            country,
+            shares_stock=rng.random() > 0.3,
+            budget=rng.choice([None, None, None, 3e4, 1e5, 1e9]),
+        )
+        for name, country in case.countries.items()
+    }
+    supply_cap = {}
+    for x, m, t in case.supply:
+        if rng.random() < 0.2:
+            supply_cap[x, m, t] = rng.choice([0.3, 0.65, 1.0])
+    return replace(case, stockpiles=stockpiles, countries=countries, supply_cap=supply_cap)
+
+
+def _shared_first_years(case: Case, rng: random.Random) -> Case:
+    """Give every scenario the first scenario's disruptions and price shocks before a drawn
+    year, so that scenarios share their first years and split later (15)."""
+    if len(case.scenarios) < 2 or rng.random() < 0.3:
+        return case
+    split = rng.randint(case.settings.start_year + 1, case.settings.end_year + 1)
+    first = next(iter(case.scenarios))
+    share_lost = {k: v for k, v in case.share_lost.items() if k[3] >= split}
+    price_multiplier = {k: v for k, v in case.price_multiplier.items() if k[2] >= split}
+    for w in case.scenarios:
+        share_lost.update(
+            {(w, *k[1:]): v for k, v in case.share_lost.items() if k[0] == first and k[3] < split}
+        )
+        price_multiplier.update(
+            {
+                (w, *k[1:]): v
+                for k, v in case.price_multiplier.items()
+                if k[0] == first and k[2] < split
+            }
+        )
+    return replace(case, share_lost=share_lost, price_multiplier=price_multiplier)

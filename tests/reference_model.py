@@ -2,7 +2,9 @@
 
 It builds the extensive form straight from the spec's tables with no pruning, no Pyomo and no
 shared code with `planner.models`: every variable of model.md exists over its full index, every
-constraint is a row or a bound, and the matrix goes to HiGHS directly. It is slow by design and
+constraint is a row or a bound, and the matrix goes to HiGHS directly. Non-anticipativity (15)
+is written as equality rows between scenarios with equal history, one variable per scenario,
+not as the product's scenario tree. It is slow by design and
 meant for small cases only. Tests compare its optimal objective with `planner.solve.solve_case`:
 a missing term shows up as a lower objective in one of the two, a spurious restriction as a higher
 one.
@@ -136,6 +138,20 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
         for (m, _, t), col in p.items():
             terms[col] += case.price[m, t]
         lp.row(terms, -INF, s.budget)
+    for r, country in case.countries.items():  # 16
+        if country.budget is None:
+            continue
+        terms = defaultdict(float)
+        for (n, _), col in y.items():
+            if case.sites[n].country == r:
+                terms[col] += case.sites[n].fixed_capex
+        for (n, _), col in x.items():
+            if case.sites[n].country == r:
+                terms[col] += case.sites[n].capex_per_tpa
+        for (m, rr, t), col in p.items():
+            if rr == r:
+                terms[col] += case.price[m, t]
+        lp.row(terms, -INF, country.budget)
 
     def online(n: str, t: int) -> tuple[float, dict[int, float]]:
         """C(s,t) as (constant, terms)."""
@@ -149,12 +165,26 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
     for xs, m in sorted(pairs):
         sources_of[m].append(xs)
 
+    total_demand: dict[tuple[str, int], float] = defaultdict(float)
+    for (m, _, t), value in case.demand.items():
+        total_demand[m, t] += value
+
+    def first_cut(m: str, w: str) -> int:
+        """first(m,ω): the first year any source of m loses a share in ω (else beyond the end)."""
+        cut = [
+            t for (ww, _, mm, t), share in case.share_lost.items() if (ww, mm) == (w, m) and share
+        ]
+        return min(cut, default=end + 1)
+
     eta = lp.var(-INF, INF) if lam > 0 else None
     objective: dict[int, float] = defaultdict(float)
+    # Second-stage columns per scenario: (variable name, index..., year) -> column, for (15).
+    stage: dict[str, dict[tuple, int]] = {}
     for w, scen in case.scenarios.items():
         cost: dict[int, float] = defaultdict(float)
         const = 0.0
         site_q: dict[tuple[str, int], int] = {}
+        own: dict[tuple, int] = stage.setdefault(w, {})
 
         def price(m: str, t: int, w: str = w) -> float:
             return case.price[m, t] * case.price_multiplier.get((w, m, t), 1.0)
@@ -170,6 +200,7 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
                 for col, coef in terms.items():
                     cost[col] += d[t] * site.fixed_om_per_tpa * coef
                 q = lp.var()
+                own["q", n, t] = q
                 cost[q] += d[t] * site.variable_cost
                 row = {q: 1.0}
                 for col, coef in terms.items():
@@ -195,18 +226,28 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
                 col = lp.var(0.0, (1 - lost) * avail)
                 cost[col] += d[t] * factor * price(m, t)
                 e[xs, m, t] = col
+                own["e", xs, m, t] = col
+                if (xs, m, t) in case.supply_cap:  # 13
+                    lp.row({col: 1.0}, -INF, case.supply_cap[xs, m, t] * total_demand[m, t])
         # Stockpiles; 7.
         inv, rel = {}, {}
         for (r, m), place in case.stockpiles.items():
             for t in years:
                 inv[m, r, t] = lp.var(0.0, place.capacity)
                 rel[m, r, t] = lp.var(0.0, INF if place.max_release is None else place.max_release)
+                own["inv", m, r, t], own["rel", m, r, t] = inv[m, r, t], rel[m, r, t]
                 row = {inv[m, r, t]: 1.0, p[m, r, t]: -1.0, rel[m, r, t]: 1.0}
                 if t == s.start_year:
                     lp.row(row, place.initial, place.initial)
+                    lp.row({rel[m, r, t]: 1.0}, -INF, place.initial)  # 7: rel ≤ I0
                 else:
                     row[inv[m, r, t - 1]] = -1.0
                     lp.row(row, 0.0, 0.0)
+                    lp.row({rel[m, r, t]: 1.0, inv[m, r, t - 1]: -1.0}, -INF, 0.0)  # 7
+                since = place.obligation_from or s.start_year
+                if place.min_days is not None and since <= t < first_cut(m, w):  # 12
+                    need = place.min_days / 365.0 * case.demand.get((m, r, t), 0.0)
+                    lp.row({inv[m, r, t]: 1.0}, need, INF)
                 cost[inv[m, r, t]] += d[t] * case.minerals[m].holding_cost
                 cost[p[m, r, t]] += d[t] * case.countries[r].shipping_cost
             # Terminal value.
@@ -225,23 +266,35 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
                     inflow[m, r, t] = lp.var()
                     outflow[m, r, t] = lp.var()
                     short = lp.var(0.0, (1 - mineral.coverage) * demand)
+                    own["inflow", m, r, t], own["outflow", m, r, t] = (
+                        inflow[m, r, t],
+                        outflow[m, r, t],
+                    )
+                    own["short", m, r, t] = short
                     cost[inflow[m, r, t]] += d[t] * country.shipping_cost
                     cost[outflow[m, r, t]] += d[t] * country.shipping_cost
                     cost[short] += d[t] * mineral.shortage_penalty
                     row: dict[int, float] = defaultdict(float)
+                    produced = set()
                     for n, site in case.sites.items():
                         if site.country == r and site.mineral == m:
                             row[site_q[n, t]] += 1.0
+                            produced.add(site_q[n, t])
                     for o, offer in case.offers.items():
                         active = offer.start_year <= t <= offer.end_year
                         if offer.country == r and offer.mineral == m and active:
                             row[z[o]] += offer.volume
+                            produced.add(z[o])
                     if (r, m) in case.stockpiles:
                         row[rel[m, r, t]] += 1.0
                     row[inflow[m, r, t]] += 1.0
                     row[outflow[m, r, t]] -= 1.0
                     row[short] += 1.0
                     lp.row(row, demand, INF)
+                    if not country.shares_stock:  # 14
+                        sent = {col: -coef for col, coef in row.items() if col in produced}
+                        sent[outflow[m, r, t]] = 1.0
+                        lp.row(sent, -INF, 0.0)
         for m in case.minerals:
             for t in years:
                 row = defaultdict(float)
@@ -264,8 +317,35 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
             row[eta] = row.get(eta, 0.0) - 1.0
             row[zeta] = -1.0
             lp.row(row, -INF, -const)
+    _non_anticipativity(case, lp, stage)
     if eta is not None:
         objective[eta] += lam
     for col, coef in objective.items():
         lp.cost[col] += coef
     return lp.solve(mip_gap)
+
+
+def _non_anticipativity(case: Case, lp: _Lp, stage: dict[str, dict[tuple, int]]) -> None:
+    """(15) as equality rows: a scenario's year-t columns equal those of the first scenario with
+    the same history (every δ and μ of every year up to t)."""
+    for t in case.years:
+        first_with: dict[frozenset, str] = {}
+        for w in case.scenarios:
+            history = frozenset(
+                [
+                    ("lost", xs, m, tt, share)
+                    for (ww, xs, m, tt), share in case.share_lost.items()
+                    if ww == w and tt <= t and share != 0
+                ]
+                + [
+                    ("price", m, tt, factor)
+                    for (ww, m, tt), factor in case.price_multiplier.items()
+                    if ww == w and tt <= t and factor != 1
+                ]
+            )
+            twin = first_with.setdefault(history, w)
+            if twin == w:
+                continue
+            for key, col in stage[w].items():
+                if key[-1] == t:
+                    lp.row({col: 1.0, stage[twin][key]: -1.0}, 0.0, 0.0)

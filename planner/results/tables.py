@@ -53,8 +53,8 @@ def result_tables(case: Case, outcome: Outcome) -> tuple[Summary, dict[str, pd.D
     tables = {sheet.name: _empty(sheet) for sheet in layout.SHEETS}
     if plan is not None:
         order = _Order(case)
-        tables[layout.SITES.name] = _sites(case, plan)
-        tables[layout.CFD.name] = _cfd(case, plan)
+        tables[layout.SITES.name] = _sites(case, plan, site_capex(outcome))
+        tables[layout.CFD.name] = _cfd(case, plan, outcome)
         tables[layout.STOCKPILE.name] = _stockpile(case, plan, order)
         tables[layout.BALANCE.name] = _balance(case, plan, order)
         tables[layout.SITE_OUTPUT.name] = _site_output(case, plan, order)
@@ -103,7 +103,7 @@ def summary_figures(case: Case, outcome: Outcome) -> Summary:
     if plan is not None:
         if cvar_used and not plan.cvar.empty:
             figures["cvar_eta"] = float(plan.cvar["eta"].iloc[0])
-        figures["spend_capex"], figures["spend_stockpile"] = first_stage_spending(case, plan)
+        figures["spend_capex"], figures["spend_stockpile"] = first_stage_spending(outcome)
     if outcome.scenario_costs is not None and plan is not None:
         for component, cost in expected_costs(case, outcome.scenario_costs).items():
             figures[f"cost_{component}"] = cost
@@ -117,35 +117,39 @@ def expected_costs(case: Case, scenario_costs: pd.DataFrame) -> dict[str, float]
     return {name: float((costs[name] * weights).sum()) for name in COST_COMPONENTS}
 
 
-def expected_cfd_value(case: Case, offer_name: str) -> tuple[float, float]:
-    """(government payment, market value) of an accepted offer, expected and discounted.
+def expected_cfd_value(case: Case, outcome: Outcome, offer_name: str) -> tuple[float, float]:
+    """(government payment, market value) of an offer, expected and discounted, at the plan.
 
-    Σ_t∈A(o) Σ_ω π(ω)·d(t)·v(o)·(π_cfd(o,t,ω) − P(m,t,ω)), and the same with P(m,t,ω) alone.
+    Σ_ω π(ω)·amount of the offer's cfd_government_payment (and cfd_market_value) rows of
+    `Outcome.item_costs`: the model's own terms, over A(o) ∩ T; (0, 0) for a rejected offer.
     """
-    offer = case.offers[offer_name]
-    payment = market_value = 0.0
-    for scenario in case.scenarios.values():
-        for year in range(offer.start_year, offer.end_year + 1):
-            price = case.market_price(offer.mineral, year, scenario.name)
-            strike = max(offer.strike, price) if offer.kind == "floor" else offer.strike
-            weight = scenario.probability * case.discount(year) * offer.volume
-            payment += weight * (strike - price)
-            market_value += weight * price
+    items = outcome.item_costs
+    if items is None or items.empty:
+        return 0.0, 0.0
+    rows = items[items["item"] == offer_name]
+    weight = rows["scenario"].map({n: s.probability for n, s in case.scenarios.items()})
+    amount = rows["amount"] * weight
+    payment = float(amount[rows["component"] == "cfd_government_payment"].sum())
+    market_value = float(amount[rows["component"] == "cfd_market_value"].sum())
     return payment, market_value
 
 
-def first_stage_spending(case: Case, plan: Plan) -> tuple[float, float]:
+def site_capex(outcome: Outcome) -> dict[str, float]:
+    """site → capex F·y + V·x at base prices, undiscounted, from `Outcome.spending`."""
+    spending = outcome.spending
+    if spending is None or spending.empty:
+        return {}
+    capex = spending[spending["kind"] == "capex"]
+    return {str(k): float(v) for k, v in capex.groupby("item")["amount"].sum().items()}
+
+
+def first_stage_spending(outcome: Outcome) -> tuple[float, float]:
     """(capex, stockpile purchases) at base prices, undiscounted: what the budget caps."""
-    capex = sum(
-        case.sites[site].fixed_capex + case.sites[site].capex_per_tpa * capacity
-        for site, capacity in zip(plan.builds["site"], plan.builds["capacity"], strict=True)
-    )
-    purchases = plan.purchases
-    prices = [
-        case.price[m, t] for m, t in zip(purchases["mineral"], purchases["year"], strict=True)
-    ]
-    stockpile = float(np.dot(prices, purchases["purchase"].to_numpy(dtype=float)))
-    return float(capex), stockpile
+    spending = outcome.spending
+    if spending is None or spending.empty:
+        return 0.0, 0.0
+    by_kind = spending.groupby("kind")["amount"].sum()
+    return float(by_kind.get("capex", 0.0)), float(by_kind.get("stockpile", 0.0))
 
 
 class _Order:
@@ -188,7 +192,7 @@ def _build_of(plan: Plan) -> dict[str, tuple[int, float]]:
     }
 
 
-def _sites(case: Case, plan: Plan) -> pd.DataFrame:
+def _sites(case: Case, plan: Plan, capex: dict[str, float]) -> pd.DataFrame:
     builds = _build_of(plan)
     rows = []
     for name, site in case.sites.items():
@@ -203,7 +207,7 @@ def _sites(case: Case, plan: Plan) -> pd.DataFrame:
                 year,
                 capacity,
                 None if year is None else year + site.lead_time,
-                0.0 if year is None else site.fixed_capex + site.capex_per_tpa * capacity,
+                0.0 if year is None else capex.get(name, 0.0),
                 site.existing_capacity,
                 site.existing_capacity + capacity,
             )
@@ -219,11 +223,13 @@ def _accepted(plan: Plan) -> set[str]:
     }
 
 
-def _cfd(case: Case, plan: Plan) -> pd.DataFrame:
+def _cfd(case: Case, plan: Plan, outcome: Outcome) -> pd.DataFrame:
     accepted = _accepted(plan)
     rows = []
     for name, offer in case.offers.items():
-        payment, market_value = expected_cfd_value(case, name) if name in accepted else (0.0, 0.0)
+        payment, market_value = (
+            expected_cfd_value(case, outcome, name) if name in accepted else (0.0, 0.0)
+        )
         rows.append(
             (
                 name,

@@ -13,7 +13,7 @@ import pandas as pd
 
 from planner.case import Case
 from planner.outcome import COST_COMPONENTS, Outcome
-from planner.results.tables import expected_cfd_value, expected_costs
+from planner.results.tables import expected_cfd_value, expected_costs, first_stage_spending
 
 # Per-mineral figures, in the order they appear in the workbook, with their meaning.
 PER_MINERAL: dict[str, str] = {
@@ -74,27 +74,30 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
     }
     plan = outcome.plan
     for row in plan.builds.itertuples(index=False):
-        site = case.sites[row.site]
-        per["capacity_tpa"][site.mineral] += row.capacity
-        per["spend_capex"][site.mineral] += site.fixed_capex + site.capex_per_tpa * row.capacity
+        per["capacity_tpa"][case.sites[row.site].mineral] += row.capacity
     for row in plan.purchases.itertuples(index=False):
         per["stockpile_t"][row.mineral] += row.purchase
-        per["spend_stockpile"][row.mineral] += case.price[row.mineral, row.year] * row.purchase
+    if outcome.spending is not None:
+        for kind, mineral, amount in outcome.spending[["kind", "mineral", "amount"]].itertuples(
+            index=False
+        ):
+            per[f"spend_{kind}"][mineral] += amount
     accepted = [
         str(o) for o, a in zip(plan.offers["offer"], plan.offers["accepted"], strict=True) if a
     ]
     for name in accepted:
         offer = case.offers[name]
         per["cfd_tpa"][offer.mineral] += offer.volume
-        per["cfd_payment"][offer.mineral] += expected_cfd_value(case, name)[0]
+        per["cfd_payment"][offer.mineral] += expected_cfd_value(case, outcome, name)[0]
 
     per.update(_second_stage(case, outcome))
     worst = per["coverage_worst"]
+    spend_capex, spend_stockpile = first_stage_spending(outcome)
     record.update(
         {
-            "spend_total": sum(per["spend_capex"].values()) + sum(per["spend_stockpile"].values()),
-            "spend_capex": sum(per["spend_capex"].values()),
-            "spend_stockpile": sum(per["spend_stockpile"].values()),
+            "spend_total": spend_capex + spend_stockpile,
+            "spend_capex": spend_capex,
+            "spend_stockpile": spend_stockpile,
             "offers_accepted": len(accepted),
             "offers": ", ".join(accepted),
             "coverage_worst": min((v for v in worst.values() if v is not None), default=None),

@@ -11,8 +11,9 @@ from planner.case import Case, Country, Mineral, Scenario, Settings, Site, Sourc
 from planner.options import SolveOptions
 from planner.outcome import Diagnosis
 from planner.solve import solve_case
-from tests.model.small_cases import random_case, reference_objective
 from tests.model.tiny import every_year, tiny_case
+from tests.random_cases import random_case
+from tests.reference_model import reference_objective
 
 
 def test_infeasible_coverage_is_diagnosed_where_it_fails():
@@ -243,7 +244,7 @@ def test_solves_side_by_side_in_threads():
     """Solves sharing a process (threaded Dask workers) share HiGHS's scheduler safely."""
     from concurrent.futures import ThreadPoolExecutor
 
-    cases = [random_case(seed) for seed in (6, 27, 28, 37)]
+    cases = [random_case(seed) for seed in (6, 27, 7, 37)]
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(
             pool.map(lambda c: solve_case(c, SolveOptions(threads=1, mip_gap=0.0)), cases)

@@ -37,6 +37,7 @@ def tiny_case(
     price: dict[tuple[str, int], float] | None = None,
     share_lost: dict[tuple[str, str, str, int], float] | None = None,
     price_multiplier: dict[tuple[str, str, int], float] | None = None,
+    supply_cap: dict[tuple[str, str, int], float] | None = None,
     **settings: object,
 ) -> Case:
     """A valid `Case`; `settings` override the Settings fields (discount_rate=0 by default)."""
@@ -62,6 +63,7 @@ def tiny_case(
         supply=dict(supply or {}),
         share_lost=dict(share_lost or {}),
         price_multiplier=dict(price_multiplier or {}),
+        supply_cap=dict(supply_cap or {}),
     )
 
 
