@@ -374,8 +374,10 @@ def _diagnosis(sheet: _Sheet, results: Results) -> None:
         sheet.row("the results hold no diagnosis")
         return
     sheet.row(*table.columns, bold=True)
+    by_column = {"year": YEAR, "shortfall": "#,##0.00"}
+    formats = tuple(by_column.get(str(column), "") for column in table.columns)
     for _, row in table.iterrows():
-        sheet.row(*row.tolist(), formats=("", "", "", "", YEAR, "#,##0.00"))
+        sheet.row(*row.tolist(), formats=formats)
 
 
 # Every sheet's header: widths that fit identifiers, units on the header cells --------------------

@@ -162,9 +162,11 @@ def test_absent_sheets_are_left_out_and_later_sheets_are_shown(example_results, 
     value.append(["decision", "value"])
     value.append(["Texas separation plant", 123_456_789.0])
     stockpile = book["Stockpile"]
-    stockpile.cell(1, stockpile.max_column + 1, "obligation")
+    header = [cell.value for cell in stockpile[1]]
+    column = header.index("obligation") + 1 if "obligation" in header else len(header) + 1
+    stockpile.cell(1, column, "obligation")
     for row in range(2, stockpile.max_row + 1):
-        stockpile.cell(row, stockpile.max_column, 10.0)
+        stockpile.cell(row, column, 10.0)
     book.save(changed)
     text = render(read_results(changed))
     page = parse(text)
