@@ -167,12 +167,11 @@ def _evaluate(engine: Engine, first_stage: dict[StageKey, float] | None) -> Eval
     """The full model with every first-stage column fixed at `first_stage`."""
     if first_stage is None:
         return Evaluation("no plan", message="the single-scenario problem has no plan")
-    change = engine.fix(first_stage)
-    solved = engine.solve(change)
+    solved = engine.solve(engine.fix(first_stage))
     if solved.values is not None:
         costs = _costs(engine, solved)
         return Evaluation(solved.status, solved.objective, costs, seconds=solved.seconds)
     evaluation = Evaluation(solved.status, message=solved.message, seconds=solved.seconds)
     if solved.status == "infeasible":
-        evaluation.diagnosis, evaluation.message = engine.diagnose(change)
+        evaluation.diagnosis, evaluation.message = engine.diagnose(lambda e: e.fix(first_stage))
     return evaluation

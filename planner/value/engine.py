@@ -135,10 +135,14 @@ class Engine:
         solved.values = np.asarray(highs.getSolution().col_value, dtype=float)
         return solved
 
-    def diagnose(self, change: Change) -> tuple[list[Diagnosis], str]:
-        """Why the model under `change` is infeasible, on a fresh copy (the diagnosis edits it)."""
+    def diagnose(self, change: Callable[[Engine], Change]) -> tuple[list[Diagnosis], str]:
+        """Why the model under `change(engine)` is infeasible, on a fresh copy of the model.
+
+        The diagnosis edits the model it runs on, so it gets its own build; `change` makes the
+        change for that build (rows are named by the build's own constraints).
+        """
         fresh = Engine(self.case, self.options)
-        fresh._apply(change)
+        fresh._apply(change(fresh))
         solved = fresh._run()
         if solved.status != "infeasible":
             return [], f"the re-solve ended {solved.status}: {solved.message}"

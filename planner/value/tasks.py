@@ -116,11 +116,11 @@ class Worker:
         engine = self.full()
         built = time.perf_counter() - started if fresh else 0.0
         decision = task.decision
-        change = engine.forbid(decision) if task.kind == "forbid" else engine.force(decision)
-        solved = engine.solve(change)
+        change = Engine.forbid if task.kind == "forbid" else Engine.force
+        solved = engine.solve(change(engine, decision))
         result = _result(task, solved, built)
         if solved.status == "infeasible" and self.options.diagnose:
-            result.diagnosis, result.message = engine.diagnose(change)
+            result.diagnosis, result.message = engine.diagnose(lambda e: change(e, decision))
         if solved.values is not None and task.kind == "force" and decision.kind == "site":
             result.build = engine.build_year(decision.name, solved.values)
         return result
