@@ -334,6 +334,7 @@ def figures(report: ValueReport) -> dict[str, object]:
         "cvar_weight": report.case.settings.cvar_weight,
         "resolves": report.resolves,
         "seconds": report.timings.get("total"),
+        "highs_seconds": report.highs_seconds,
     }
 
 
