@@ -282,9 +282,10 @@ def _scenario_note(report: ValueReport, scenario: str) -> str:
 def _total_row(report: ValueReport) -> dict[str, object]:
     probability = {w: s.probability for w, s in report.case.scenarios.items()}
     ws = {w: report.alone[w].objective for w in probability}
-    expected_ws = None
-    if all(v is not None for v in ws.values()):
-        expected_ws = sum(probability[w] * v for w, v in ws.items())  # type: ignore[operator]
+    known = {w: v for w, v in ws.items() if v is not None}
+    expected_ws = (
+        sum(probability[w] * v for w, v in known.items()) if len(known) == len(ws) else None
+    )
     objective = report.objective
     return {
         "scenario": TOTAL,

@@ -67,8 +67,8 @@ def mean_case(case: Case) -> Case:
         share[key] = share.get(key, 0.0) + probability[w] * lost
     shifts: dict[tuple[str, str, int], float] = {}
     for (w, m, t), multiplier in case.price_multiplier.items():
-        key = (MEAN_SCENARIO, m, t)
-        shifts[key] = shifts.get(key, 0.0) + probability[w] * (multiplier - 1.0)
+        shifted = (MEAN_SCENARIO, m, t)
+        shifts[shifted] = shifts.get(shifted, 0.0) + probability[w] * (multiplier - 1.0)
     return replace(
         case,
         scenarios={MEAN_SCENARIO: Scenario(MEAN_SCENARIO, 1.0, "probability-weighted mean")},
