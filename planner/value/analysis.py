@@ -99,10 +99,13 @@ def analyse(
             "for the diagnosis",
             NO_PLAN_EXIT.get(plan.status, 5),
         )
+    engine.use_plan(plan.values)
     tasks, taken = _tasks(engine, plan, case)
     done = progress(len(tasks)) if progress is not None else None
     resolve_started = time.perf_counter()
-    results = run_tasks(case, options, tasks, workers=workers, engine=engine, done=done)
+    results = run_tasks(
+        case, options, tasks, workers=workers, engine=engine, plan=plan.values, done=done
+    )
     timings["resolves"] = time.perf_counter() - resolve_started
 
     by_task = dict(zip(tasks, results, strict=True))

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import pandas as pd
 from pyomo.core.base.var import VarData
@@ -62,6 +63,8 @@ class Engine:
         self._row_bounds = (np.array(lp.row_lower_), np.array(lp.row_upper_))
         self.build_seconds = time.perf_counter() - started
         self.highs_seconds = 0.0  # time spent inside HiGHS runs, over all solves
+        # The plan of the unchanged model (column values), from which re-solves warm-start.
+        self.plan: np.ndarray | None = None
 
     @property
     def model(self) -> object:
@@ -104,18 +107,42 @@ class Engine:
 
     # -- solving ----------------------------------------------------------------------------
 
-    def solve(self, change: Change | None = None) -> Solved:
-        """Solve with `change` applied, then restore the model as it was built."""
+    def use_plan(self, values: np.ndarray) -> None:
+        """Remember the unchanged model's plan for warm starts (ignored if not this model's)."""
+        if len(values) == self.highs.getNumCol():
+            self.plan = np.asarray(values, dtype=float)
+
+    def warm_start(self, decision: Decision) -> dict[int, float] | None:
+        """Column changes that make the plan take `decision` in and stay feasible, if known."""
+        if self.plan is None:
+            return None
+        value = self.value_of(self.plan)
+        column_of = self.compiled.column_of
+        return decisions.start_values(self.model, self.built.data, decision, column_of, value)
+
+    def solve(self, change: Change | None = None, start: dict[int, float] | None = None) -> Solved:
+        """Solve with `change` applied, then restore the model as it was built.
+
+        `start` (columns to change in the remembered plan) gives HiGHS a first feasible plan.
+        """
         change = change or Change()
         rows = self._apply(change)
         try:
-            return self._run()
+            return self._run(start)
         finally:
             self._restore(change, rows)
 
-    def _run(self) -> Solved:
+    def _run(self, start: dict[int, float] | None = None) -> Solved:
         highs = self.highs
         highs.clearSolver()  # every re-solve starts from the model, not the last search
+        if start is not None and self.plan is not None:
+            solution = highspy.HighsSolution()
+            values = self.plan.copy()
+            for j, number in start.items():
+                values[j] = number
+            solution.col_value = values.tolist()
+            solution.value_valid = True
+            highs.setSolution(solution)
         started = time.perf_counter()
         status, message = run(highs, self.options.time_limit)
         seconds = time.perf_counter() - started

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
 
+import numpy as np
+
 from planner.case import Case
 from planner.options import SolveOptions
 from planner.value.engine import Engine
@@ -41,11 +43,13 @@ def run_tasks(
     *,
     workers: int,
     engine: Engine | None = None,
+    plan: np.ndarray | None = None,
     done: Callable[[TaskResult], None] | None = None,
 ) -> list[TaskResult]:
     """Every task's result, in the order of `tasks`; `done` sees each one as it finishes.
 
     With one worker the tasks run here, on `engine` (the caller's built full model) when given.
+    `plan` (the column values of the case's plan) lets decision re-solves warm-start.
     """
     results: dict[int, TaskResult] = {}
 
@@ -55,17 +59,18 @@ def run_tasks(
             done(result)
 
     if workers <= 1 or len(tasks) <= 1:
-        worker = Worker(case, options, engine)
+        worker = Worker(case, options, engine, plan)
         for index, task in enumerate(tasks):
             finished(index, worker(task))
     else:
-        _run_pool(case, replace(options, threads=1), tasks, min(workers, len(tasks)), finished)
+        single = replace(options, threads=1)
+        _run_pool(case, single, plan, tasks, min(workers, len(tasks)), finished)
     return [results[i] for i in range(len(tasks))]
 
 
-def _install(case: Case, options: SolveOptions) -> None:
+def _install(case: Case, options: SolveOptions, plan: np.ndarray | None) -> None:
     global _worker
-    _worker = Worker(case, options)
+    _worker = Worker(case, options, plan=plan)
 
 
 def _perform(task: Task) -> TaskResult:
@@ -76,12 +81,16 @@ def _perform(task: Task) -> TaskResult:
 def _run_pool(
     case: Case,
     options: SolveOptions,
+    plan: np.ndarray | None,
     tasks: Sequence[Task],
     workers: int,
     finished: Callable[[int, TaskResult], None],
 ) -> None:
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_install, initargs=(case, options)
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_install,
+        initargs=(case, options, plan),
     )
     try:
         pending: dict[Future, int] = {pool.submit(_perform, t): i for i, t in enumerate(tasks)}

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
+
 from planner.case import Case, Scenario
 from planner.models.decisions import Decision, StageKey
 from planner.options import SolveOptions
@@ -88,14 +90,23 @@ def least_disrupted(case: Case) -> str:
 class Worker:
     """A process's state: the case, its options and (built on first use) the full model."""
 
-    def __init__(self, case: Case, options: SolveOptions, engine: Engine | None = None) -> None:
+    def __init__(
+        self,
+        case: Case,
+        options: SolveOptions,
+        engine: Engine | None = None,
+        plan: np.ndarray | None = None,
+    ) -> None:
         self.case = case
         self.options = options
         self._engine = engine
+        self._plan = plan  # column values of the plan, for warm starts
 
     def full(self) -> Engine:
         if self._engine is None:
             self._engine = Engine(self.case, self.options)
+            if self._plan is not None:
+                self._engine.use_plan(self._plan)
         return self._engine
 
     def __call__(self, task: Task) -> TaskResult:
@@ -117,7 +128,8 @@ class Worker:
         built = time.perf_counter() - started if fresh else 0.0
         decision = task.decision
         change = Engine.forbid if task.kind == "forbid" else Engine.force
-        solved = engine.solve(change(engine, decision))
+        start = engine.warm_start(decision) if task.kind == "force" else None
+        solved = engine.solve(change(engine, decision), start)
         result = _result(task, solved, built)
         if solved.status == "infeasible" and self.options.diagnose:
             result.diagnosis, result.message = engine.diagnose(lambda e: change(e, decision))
