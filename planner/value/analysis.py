@@ -113,8 +113,20 @@ def analyse(
     mean = by_task[Task("mean")]
     calm = least_disrupted(case)
     fix_started = time.perf_counter()
-    ev_plan = _evaluate(engine, mean.first_stage)
-    no_disruption = _evaluate(engine, alone[calm].first_stage)
+    plans = {"mean": mean.first_stage, "calm": alone[calm].first_stage}
+    evaluations = {label: _evaluate(engine, first) for label, first in plans.items()}
+    short = [label for label, e in evaluations.items() if e.status == "infeasible"]
+    if short:  # which scenarios the plan fails, and its cost in the others
+        tasks = [
+            Task("evaluate", scenario=w, plan=label, fixed=tuple(plans[label].items()))
+            for label in short
+            for w in case.scenarios
+        ]
+        more = run_tasks(case, options, tasks, workers=workers)
+        results += more
+        for label in short:
+            _by_scenario(evaluations[label], [r for r in more if r.task.plan == label])
+    ev_plan, no_disruption = evaluations["mean"], evaluations["calm"]
     timings["fixed plans"] = time.perf_counter() - fix_started
     timings["total"] = time.perf_counter() - started
     decisions = [
@@ -135,7 +147,7 @@ def analyse(
         offer_discount={o: engine.offer_discount(o) for o in case.offers},
         discount=dict(data.discount),
         timings=timings,
-        resolves=len(tasks) + 3,  # and the plan, the EV plan and the no-disruption plan
+        resolves=len(results) + 3,  # and the plan, the EV plan and the no-disruption plan
         highs_seconds=plan.seconds
         + ev_plan.seconds
         + no_disruption.seconds
@@ -167,14 +179,29 @@ def _costs(engine: Engine, solved: Solved) -> dict[str, float]:
 
 
 def _evaluate(engine: Engine, first_stage: dict[StageKey, float] | None) -> Evaluation:
-    """The full model with every first-stage column fixed at `first_stage`."""
+    """The full model with every first-stage column fixed at `first_stage`.
+
+    When it is infeasible, `_by_scenario` finds out where, one scenario at a time.
+    """
     if first_stage is None:
         return Evaluation("no plan", message="the single-scenario problem has no plan")
     solved = engine.solve(engine.fix(first_stage))
     if solved.values is not None:
         costs = _costs(engine, solved)
         return Evaluation(solved.status, solved.objective, costs, seconds=solved.seconds)
-    evaluation = Evaluation(solved.status, message=solved.message, seconds=solved.seconds)
-    if solved.status == "infeasible":
-        evaluation.diagnosis, evaluation.message = engine.diagnose(lambda e: e.fix(first_stage))
-    return evaluation
+    return Evaluation(solved.status, message=solved.message, seconds=solved.seconds)
+
+
+def _by_scenario(evaluation: Evaluation, results: list[TaskResult]) -> None:
+    """Cost(ω) where the fixed plan is feasible in ω alone; the shortfalls where it is not."""
+    failed = []
+    for result in results:
+        w = result.task.scenario
+        if result.objective is not None:
+            evaluation.costs[w] = result.objective
+        else:
+            failed.append(w)
+            evaluation.diagnosis.extend(result.diagnosis)
+    evaluation.message = (
+        f"the plan cannot meet every constraint in {', '.join(failed)}" if failed else ""
+    )

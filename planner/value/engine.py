@@ -59,6 +59,8 @@ class Engine:
         if self.options.threads is not None:
             self.highs.setOptionValue("threads", int(self.options.threads))
         lp = self.highs.getLp()
+        self._costs = np.array(lp.col_cost_)
+        self._offset = float(lp.offset_)
         self._col_bounds = (np.array(lp.col_lower_), np.array(lp.col_upper_))
         self._row_bounds = (np.array(lp.row_lower_), np.array(lp.row_upper_))
         self.build_seconds = time.perf_counter() - started
@@ -163,19 +165,39 @@ class Engine:
         return solved
 
     def diagnose(self, change: Callable[[Engine], Change]) -> tuple[list[Diagnosis], str]:
-        """Why the model under `change(engine)` is infeasible, on a fresh copy of the model.
+        """Why the model under `change(self)` is infeasible (`planner.diagnose`'s elastic re-solve).
 
-        The diagnosis edits the model it runs on, so it gets its own build; `change` makes the
-        change for that build (rows are named by the build's own constraints).
+        The diagnosis adds slack columns (and a row) and zeroes the costs of the model it runs on;
+        afterwards they are removed and the costs, offset and bounds restored, so the built model
+        serves the next re-solve unchanged.
         """
-        fresh = Engine(self.case, self.options)
-        fresh._apply(change(fresh))
-        solved = fresh._run()
-        if solved.status != "infeasible":
-            return [], f"the re-solve ended {solved.status}: {solved.message}"
-        return diagnose_infeasibility(
-            fresh.compiled, fresh.built, time_limit=self.options.time_limit
-        )
+        highs = self.highs
+        columns, rows = highs.getNumCol(), highs.getNumRow()
+        made = change(self)
+        touched = self._apply(made)
+        try:
+            solved = self._run()
+            if solved.status != "infeasible":
+                return [], f"the re-solve ended {solved.status}: {solved.message}"
+            return diagnose_infeasibility(
+                self.compiled, self.built, time_limit=self.options.time_limit
+            )
+        finally:
+            self._undo_diagnosis(columns, rows)
+            self._restore(made, touched)
+
+    def _undo_diagnosis(self, columns: int, rows: int) -> None:
+        highs = self.highs
+        if highs.getNumRow() > rows:
+            extra = np.arange(rows, highs.getNumRow(), dtype=np.int32)
+            highs.deleteRows(len(extra), extra)
+        if highs.getNumCol() > columns:
+            extra = np.arange(columns, highs.getNumCol(), dtype=np.int32)
+            highs.deleteCols(len(extra), extra)
+        every = np.arange(columns, dtype=np.int32)
+        highs.changeColsCost(columns, every, self._costs)
+        highs.changeObjectiveOffset(self._offset)
+        highs.clearSolver()
 
     # -- reading a plan ---------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from planner.options import SolveOptions
 from planner.outcome import Diagnosis
 from planner.value.engine import Engine, Solved
 
-TaskKind = Literal["forbid", "force", "alone", "mean"]
+TaskKind = Literal["forbid", "force", "alone", "mean", "evaluate"]
 MEAN_SCENARIO = "mean"
 
 
@@ -30,7 +30,9 @@ class Task:
 
     kind: TaskKind
     decision: Decision | None = None  # forbid, force
-    scenario: str = ""  # alone
+    scenario: str = ""  # alone, evaluate
+    plan: str = ""  # evaluate: a label of the fixed plan
+    fixed: tuple[tuple[StageKey, float], ...] = ()  # evaluate: the first stage to fix
 
 
 @dataclass
@@ -112,12 +114,24 @@ class Worker:
     def __call__(self, task: Task) -> TaskResult:
         if task.kind in ("forbid", "force"):
             return self._decision(task)
+        if task.kind == "evaluate":
+            return self._evaluate(task)
         case = alone(self.case, task.scenario) if task.kind == "alone" else mean_case(self.case)
         engine = Engine(case, self.options)
         solved = engine.solve()
         result = _result(task, solved, engine.build_seconds)
         if solved.values is not None:
             result.first_stage = engine.first_stage(solved.values)
+        return result
+
+    def _evaluate(self, task: Task) -> TaskResult:
+        """A first stage fixed in one scenario alone: Cost(ω), or what falls short in ω."""
+        engine = Engine(alone(self.case, task.scenario), self.options)
+        fixed = dict(task.fixed)
+        solved = engine.solve(engine.fix(fixed))
+        result = _result(task, solved, engine.build_seconds)
+        if solved.status == "infeasible" and self.options.diagnose:
+            result.diagnosis, result.message = engine.diagnose(lambda e: e.fix(fixed))
         return result
 
     def _decision(self, task: Task) -> TaskResult:

@@ -11,10 +11,12 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from planner.models.decisions import Decision
 
 from planner.case import Case, Country, Mineral, Offer, Scenario, Site, SourceYear, Stockpile
 from planner.options import SolveOptions
 from planner.value.analysis import ValueReport, analyse
+from planner.value.engine import Engine
 from planner.value.tables import TOTAL, risk_table, value_table
 from tests.model.tiny import every_year, tiny_case
 
@@ -192,7 +194,7 @@ def test_expected_value_plan_that_leaves_a_country_short() -> None:
 
     The mean scenario still has 50 t of X in 2026, so the expected-value plan buys no stock;
     fixed in the ban scenario it leaves A 10 t of Ga short in 2026: reported as that shortfall,
-    not as a cost.
+    not as a cost. In calm it costs what it did without coverage: 10 t imported, 1200.
     """
     report = report_of(stockpile_case(coverage=1.0))
     assert report.objective == pytest.approx(1300.0, rel=1e-6)
@@ -202,3 +204,23 @@ def test_expected_value_plan_that_leaves_a_country_short() -> None:
         "expected-value plan falls short: A, Ga, 2026, ban: 10 t short" in risk.loc["ban", "note"]
     )
     assert "expected-value plan" not in risk.loc["calm", "note"]
+    assert risk.loc["calm", "ev_plan_cost"] == pytest.approx(1200.0, rel=1e-6)
+
+
+def test_the_built_model_is_unchanged_after_a_diagnosis() -> None:
+    """The elastic re-solve runs on the engine's own model; the next solves see the model again.
+
+    Stockpile case with full coverage: objective 1300 (see above). Without any purchase of Ga,
+    A is 10 t short in 2026 in the ban scenario; after that diagnosis the unchanged model solves
+    to 1300 again, and forcing nothing in changes nothing.
+    """
+    engine = Engine(stockpile_case(coverage=1.0), EXACT)
+    assert engine.solve().objective == pytest.approx(1300.0, rel=1e-6)
+    programme = Decision("stockpile", "Ga")
+    assert engine.solve(engine.forbid(programme)).status == "infeasible"
+    diagnosis, _ = engine.diagnose(lambda e: e.forbid(programme))
+    assert [(d.country, d.year, d.scenario) for d in diagnosis] == [("A", 2026, "ban")]
+    assert diagnosis[0].shortfall == pytest.approx(10.0, rel=1e-6)
+    again = engine.solve()
+    assert again.status == "optimal"
+    assert again.objective == pytest.approx(1300.0, rel=1e-6)
