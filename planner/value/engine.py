@@ -179,9 +179,13 @@ class Engine:
             solved = self._run()
             if solved.status != "infeasible":
                 return [], f"the re-solve ended {solved.status}: {solved.message}"
-            return diagnose_infeasibility(
-                self.compiled, self.built, time_limit=self.options.time_limit
-            )
+            started = time.perf_counter()
+            try:
+                return diagnose_infeasibility(
+                    self.compiled, self.built, time_limit=self.options.time_limit
+                )
+            finally:  # the elastic re-solve is HiGHS runs, bar a few column additions
+                self.highs_seconds += time.perf_counter() - started
         finally:
             self._undo_diagnosis(columns, rows)
             self._restore(made, touched)

@@ -132,6 +132,7 @@ class Worker:
         result = _result(task, solved, engine.build_seconds)
         if solved.status == "infeasible" and self.options.diagnose:
             result.diagnosis, result.message = engine.diagnose(lambda e: e.fix(fixed))
+        result.highs_seconds = engine.highs_seconds
         return result
 
     def _decision(self, task: Task) -> TaskResult:
@@ -140,6 +141,7 @@ class Worker:
         started = time.perf_counter()
         engine = self.full()
         built = time.perf_counter() - started if fresh else 0.0
+        inside = engine.highs_seconds
         decision = task.decision
         change = Engine.forbid if task.kind == "forbid" else Engine.force
         start = engine.warm_start(decision) if task.kind == "force" else None
@@ -147,6 +149,7 @@ class Worker:
         result = _result(task, solved, built)
         if solved.status == "infeasible" and self.options.diagnose:
             result.diagnosis, result.message = engine.diagnose(lambda e: change(e, decision))
+        result.highs_seconds = engine.highs_seconds - inside
         if solved.values is not None and task.kind == "force" and decision.kind == "site":
             result.build = engine.build_year(decision.name, solved.values)
         return result
