@@ -224,3 +224,27 @@ def test_the_built_model_is_unchanged_after_a_diagnosis() -> None:
     again = engine.solve()
     assert again.status == "optimal"
     assert again.objective == pytest.approx(1300.0, rel=1e-6)
+
+
+def test_risk_figures_use_the_objective_with_cvar() -> None:
+    """The stockpile case with cvar_weight 0.5 and cvar_alpha 0.5.
+
+    With two scenarios of probability 0.5, CVaR at α = 0.5 is the dearer scenario's cost, so the
+    objective is 0.5·expected + 0.5·max. For p ≤ 10: calm 1200 + 10p ≤ ban 10000 − 870p, so the
+    objective is 0.5·(5600 − 430p) + 0.5·(10000 − 870p) = 7800 − 650p: the plan buys 10, both
+    scenarios cost 1300 and so does the objective. Perfect foresight is as before (1200, 1300),
+    EVPI = 1300 − 1250 = 50. The expected-value plan (no stock) costs 1200 and 10000:
+    EEV = 0.5·5600 + 0.5·10000 = 7800, VSS = 6500. The total row says it uses CVaR.
+    """
+    report = report_of(
+        replace(
+            stockpile_case(),
+            settings=replace(stockpile_case().settings, cvar_weight=0.5, cvar_alpha=0.5),
+        )
+    )
+    risk = risk_table(report).set_index("scenario")
+    assert report.objective == pytest.approx(1300.0, rel=1e-6)
+    assert risk.loc[TOTAL, "regret"] == pytest.approx(50.0, rel=1e-6)
+    assert risk.loc[TOTAL, "ev_plan_cost"] == pytest.approx(7800.0, rel=1e-6)
+    assert risk.loc[TOTAL, "ev_plan_extra"] == pytest.approx(6500.0, rel=1e-6)
+    assert "CVaR" in risk.loc[TOTAL, "note"]
