@@ -4,7 +4,9 @@
 2. Re-solve, in parallel workers: each first-stage decision forbidden (taken by the plan) or
    forced in (not taken); each scenario alone (WS); the mean scenario (EV).
 3. Evaluate, on the plan's own model with every first-stage column fixed: the EV plan (EEV) and
-   the plan of the least-disrupted scenario ("business as usual").
+   the plan of the least-disrupted scenario ("business as usual"). Where a fixed plan cannot
+   meet every constraint, it is evaluated again in each scenario alone: Cost(ω) where it can,
+   the diagnosed shortfalls (country, mineral, year, tonnes) where it cannot.
 4. Turn the figures into the `Value` and `Risk` tables (see `planner.value.tables`).
 
 Every figure is an expected discounted cost in USD: the case's objective, which includes CVaR

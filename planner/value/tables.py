@@ -16,8 +16,6 @@ row the objective, Σ π·WS, EVPI, EEV, VSS and the same for the no-disruption 
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from planner.models.decisions import Decision
@@ -347,7 +345,3 @@ def units_rows() -> pd.DataFrame:
         for column in sheet.columns
     ]
     return pd.DataFrame(rows, columns=["sheet", "column", "unit", "meaning"])
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
