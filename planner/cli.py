@@ -469,3 +469,70 @@ def compare(first_path: Path, second_path: Path, output_path: Path | None) -> No
     if output_path is not None:
         write_comparison(comparison, output_path)
         click.echo(f"Comparison  {output_path}")
+
+
+@main.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="VALUE.xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the Value and Risk sheets (default: INPUT's name followed by "
+    "-value.xlsx, in the current folder). Never the input itself.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Worker processes for the re-solves (default: all cores); each uses one thread.",
+)
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per solve."
+)
+@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap of each solve.")
+@click.option(
+    "--json",
+    "json_path",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the headline figures (objective, EVPI, VSS, ...) as a JSON object.",
+)
+def value(
+    input_path: Path | None,
+    output: Path | None,
+    workers: int | None,
+    time_limit: float | None,
+    mip_gap: float | None,
+    json_path: Path | None,
+) -> None:
+    """What each decision of the plan is worth, and what planning for risk is worth.
+
+    Solves the case, then re-solves it once per first-stage decision: each built site forbidden,
+    each accepted offer refused, each mineral's stockpile purchases removed (what it is worth,
+    or "needed" with what would fall short without it), each site not built and offer not
+    accepted forced in (what that costs, the fixed-capex reduction or the strike at which it
+    would enter). Then each scenario alone (perfect foresight: EVPI and the regret of the plan
+    per scenario), the expected-value plan (EEV and VSS) and the plan of the least-disrupted
+    scenario, each evaluated in every scenario. Every figure is an expected discounted cost in
+    USD (the case's objective, CVaR included when used). Writes the Value and Risk sheets.
+
+    \b
+    Examples:
+      planner value
+      planner value mycase.xlsx -o mycase-value.xlsx --workers 2 --json value.json
+
+    Exit codes: 0 valued, 1 input errors, 2 usage errors, 3 the case itself is infeasible,
+    4 no plan within the time limit, 5 solver failure.
+    """
+    from planner.value.console import value_command
+
+    code = value_command(
+        input_path,
+        output,
+        workers=workers,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        json_path=json_path,
+    )
+    click.get_current_context().exit(code)
