@@ -19,7 +19,7 @@ from planner.errors import PlannerError
 from planner.options import SolveOptions
 from planner.value.analysis import analyse
 from planner.value.tables import TOTAL, risk_table, value_table
-from tests.model.small_cases import random_case
+from tests.random_cases import random_case
 from tests.reference_model import reference_objective
 
 SEEDS = range(24)
