@@ -33,9 +33,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from planner.commands.common import bundled_input
 from planner.files import write_atomically
-from planner.results.console import bundled_input
+from planner.options import SolveOptions
 from planner.sweep.definition import parse_definition
+from planner.sweep.options import SweepOptions
 from planner.sweep.report import OK_STATUSES
 from planner.sweep.runner import ProgressBar, run_sweep
 from planner.sweep.store import read_manifest, read_runs
@@ -93,9 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             case,
             folder,
             definitions=[parse_definition(DEFINITION, "run.py")],
-            workers=args.workers,
-            resume=args.resume,
-            mip_gap=MIP_GAP,
+            options=SweepOptions(
+                workers=args.workers, resume=args.resume, solve=SolveOptions(mip_gap=MIP_GAP)
+            ),
             progress=bar,
         )
     finally:

@@ -1,37 +1,20 @@
-"""`planner solve` and `planner check` run as a user runs them, one test per exit code."""
+"""`planner solve` and `planner check` run as a user runs them, one test per exit code (in this
+process with click's runner; the infeasible case also as a real process)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from planner.commands.common import StatusLine, bundled_input
 from planner.io import read_raw, write_raw
-from planner.results.console import StatusLine, bundled_input
+from tests.hostile.cli_runner import planner, planner_process
 from tests.results.results_cases import EXAMPLE, TINY, write_case
-
-PLANNER = [sys.executable, "-m", "planner"]
-
-
-def planner(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the command line in `cwd`; the output is text, never a traceback."""
-    done = subprocess.run(
-        [*PLANNER, *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    assert "Traceback" not in done.stdout + done.stderr, done.stderr
-    return done
 
 
 def folder_digest(folder: Path) -> str:
@@ -123,8 +106,10 @@ def test_usage_errors_exit_2(args, tmp_path):
     assert "Usage: planner solve" in done.stderr
 
 
+@pytest.mark.slow
 def test_infeasible_case_exits_3_with_its_diagnosis_written(tmp_path):
-    """Demand 10 t/yr must be met in full, but only 6 t/yr can be bought: 4 t short a year."""
+    """Demand 10 t/yr must be met in full, but only 6 t/yr can be bought: 4 t short a year.
+    Run as a real process: the exit code a shell sees."""
     case = write_case(
         tmp_path / "short",
         TINY,
@@ -132,10 +117,10 @@ def test_infeasible_case_exits_3_with_its_diagnosis_written(tmp_path):
         Sites="site,country,mineral",
         Stockpiles="country,mineral,capacity",
     )
-    done = planner("solve", case, "-o", "r.xlsx", "--json", "s.json", cwd=tmp_path)
+    done = planner_process("solve", case, "-o", "r.xlsx", "--json", "s.json", cwd=tmp_path)
     assert done.returncode == 3
     assert "INFEASIBLE" in done.stdout
-    assert "coverage of M in A, 2026, scenario base: 4 t short" in done.stdout
+    assert "coverage of M in A, 2026, scenario base: 4.0 t short" in done.stdout
     results = tmp_path / "r.xlsx"
     assert summary_of(results)["status"] == "infeasible"
     assert json.loads((tmp_path / "s.json").read_text())["status"] == "infeasible"
