@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import stat
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,7 +52,11 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     os.close(descriptor)
     temporary = Path(name)
     try:
-        write(temporary)
+        try:
+            write(temporary)
+        except BaseException as exc:  # Ctrl-C, a full disk, a bug: nothing half-done may talk
+            _release_writers(exc)
+            raise
         temporary.chmod(0o666 & ~current_umask())
         refuse_special_file(path)  # it may have appeared while writing
         os.replace(temporary, path)
@@ -128,6 +135,24 @@ def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _release_writers(exc: BaseException) -> None:
+    """Free what an interrupted `write` left half-done, quietly.
+
+    A writer stopped mid-file (openpyxl's write-only sheets are generators) would otherwise
+    finish its closing tags when garbage-collected, after its file is closed, and Python would
+    print "Exception ignored ... I/O operation on closed file" under the one message the user
+    should see. Clearing the frames of the failed write frees those writers now, with such
+    reports silenced; the file they wrote is removed anyway.
+    """
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _alive(pid: int) -> bool:

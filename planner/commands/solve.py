@@ -18,6 +18,7 @@ from planner.commands.common import (
     refuse_inside_input,
 )
 from planner.errors import PlannerError, format_issues
+from planner.interrupts import noticing_interrupts
 from planner.options import SolveOptions
 
 
@@ -54,8 +55,9 @@ def solve_command(
     from planner.solve import solve_case  # after reading: input errors are reported at once
 
     show = (not options.log and sys.stderr.isatty()) if progress is None else progress
-    with StatusLine(enabled=show) as status:
+    with noticing_interrupts() as interrupts, StatusLine(enabled=show) as status:
         outcome = solve_case(case, replace(options, progress=options.progress or status.show))
+    interrupts.raise_if_interrupted()  # HiGHS turns Ctrl-C into a failed solve: nothing is written
     outcome.timings = {"read": read_seconds, **outcome.timings}
 
     started = time.perf_counter()

@@ -17,6 +17,7 @@ from typing import Any
 from planner import __version__
 from planner.errors import Issue as InputIssue
 from planner.errors import PlannerError
+from planner.interrupts import noticing_interrupts
 from planner.io import read_raw
 from planner.io.raw import RawWorkbook, column_key
 from planner.results.tables import input_sha256
@@ -172,6 +173,7 @@ def run_sweep(
 
     def record(run: Run, result: Record) -> None:
         nonlocal done, ran
+        interrupts.raise_if_interrupted()  # a run cut short by Ctrl-C is not a result
         document = {"run": run.number, "values": dict(zip(labels, run.values, strict=True))}
         document.update(result)
         write_json_atomic(run_path(folder, run.number), document)
@@ -181,13 +183,14 @@ def run_sweep(
             notify(document, done, len(runs))
 
     try:
-        execute(
-            job,
-            missing,
-            record,
-            workers=options.workers if options.workers is not None else default_workers(),
-            dask_address=options.dask_address,
-        )
+        with noticing_interrupts() as interrupts:
+            execute(
+                job,
+                missing,
+                record,
+                workers=options.workers if options.workers is not None else default_workers(),
+                dask_address=options.dask_address,
+            )
     except KeyboardInterrupt:
         raise SweepInterrupted(
             f"interrupted: {done} of {len(runs)} runs are recorded in {folder}; "
