@@ -95,11 +95,13 @@ WATCH_SECONDS = 0.5
 def die_with_parent(main_pid: int) -> None:
     """End this worker when the sweep's main process dies, even by SIGKILL.
 
-    A worker left behind would finish its solve for minutes, holding the caller's stdout and
-    stderr open (a caller reading them waits). On Linux the kernel kills the worker when its
-    parent (the fork server, which itself exits when the main process is gone) dies; everywhere
-    a watcher thread also exits the worker once the main process or its parent is gone (it runs
-    whenever the solver releases the interpreter).
+    A worker left behind would wait for work for ever (or finish a long solve), holding the
+    caller's stdout and stderr open, so that a caller reading them never returns. A worker's
+    parent is the fork server, not the main process, and the fork server outlives a killed main
+    process; so a watcher thread checks every WATCH_SECONDS that the main process is there, and
+    exits the worker when it is not (it runs whenever the solver releases the interpreter). On
+    Linux the kernel also kills the worker when its parent dies. The fork server and resource
+    tracker exit by themselves once no worker is left.
     """
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
