@@ -35,7 +35,7 @@ def commands(text: str) -> list[list[str]]:
 
 def readme_session() -> list[list[str]]:
     text = README.read_text(encoding="utf-8")
-    block = text.split("A typical session:", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    block = text.split("A typical session", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     return commands(block)
 
 
