@@ -152,6 +152,10 @@ def run_sweep(
         "where": [d.where for d in definitions],
         "relative": [d.relative for d in definitions],
         "values": [list(d.values) for d in definitions],
+        # For charts: each input as people say it, its unit, and what its multipliers multiply.
+        "names": [t.name for t in targets],
+        "units": [t.field.unit for t in targets],
+        "bases": [t.common_base for t in targets],
         "mode": options.mode,
         "samples": options.samples,
         "seed": options.seed if options.mode == "sample" else None,
