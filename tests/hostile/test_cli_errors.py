@@ -5,7 +5,6 @@ which means input errors."""
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -93,9 +92,10 @@ def test_ctrl_c_after_a_file_is_written_names_it(
 
 @pytest.mark.slow
 def test_sigint_to_a_real_solve_exits_130_without_a_traceback(tmp_path: Path) -> None:
-    """A real process and a real SIGINT, sent while it reads, builds or solves the bundled case
-    (HiGHS catches Ctrl-C in its callbacks and would report a failed solve: exit 5, results
-    written). Whatever the moment, it ends with 130 and one line, or finishes normally."""
+    """A real process and a real SIGINT, sent once the bundled case is read: during the build,
+    the hand-off or the solve (HiGHS catches Ctrl-C in its callbacks and would report a failed
+    solve: exit 5, results written). It ends with 130 and one line saying what was written; on
+    a slow machine the signal may come after the results (then they are named) or at exit."""
     process = subprocess.Popen(
         [sys.executable, "-m", "planner", "solve", "-o", "r.xlsx", "--progress"],
         cwd=tmp_path,
@@ -105,14 +105,19 @@ def test_sigint_to_a_real_solve_exits_130_without_a_traceback(tmp_path: Path) ->
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
-    select.select([process.stdout], [], [], 60)  # the first line: it has started
-    time.sleep(3.0)  # into the build, the hand-off or the solve
+    lines = [process.stdout.readline(), process.stdout.readline()]  # bundled case, Read ...
+    assert lines[1].startswith("Read "), lines
+    time.sleep(1.0)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert "Traceback" not in err and "Aborted" not in err
-    if process.returncode == 0:  # finished before the signal
+    assert process.returncode in (0, 130, -signal.SIGINT), out + err
+    if process.returncode != 130:  # it had finished, or was stopping
         return
-    assert process.returncode == 130, out + err
-    assert err.rstrip().splitlines()[-1] == "interrupted; nothing was written"
-    assert not (tmp_path / "r.xlsx").exists()
+    last = err.rstrip().splitlines()[-1]
+    if last == "interrupted; nothing was written":
+        assert not (tmp_path / "r.xlsx").exists()
+    else:
+        assert last == "interrupted; written before the interruption: r.xlsx"
+        assert "Results  r.xlsx" in out
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
