@@ -104,7 +104,7 @@ def remove_stale_temporaries(folder: Path, name: str = "*") -> list[Path]:
     process is still running, or whose name carries no process id, is left alone. Returns the
     files removed.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         pattern = "*" if name == "*" else _glob_escape(name)
         candidates = list(Path(folder).glob(f".{pattern}.*-*.tmp"))

@@ -134,8 +134,10 @@ def _decision_lines(case: Case, outcome: Outcome) -> list[str]:
         return [*lines, "Stockpile purchases: none"]
     lines.append("Stockpile purchases over the horizon, by mineral")
     for mineral, by_country in bought.groupby(level="mineral", sort=False):
+        countries = by_country.index.get_level_values("country")
         split = ", ".join(
-            f"{country} {tonnes(amount)}" for (_, country), amount in by_country.items()
+            f"{country} {tonnes(amount)}"
+            for country, amount in zip(countries, by_country.to_numpy(), strict=True)
         )
         lines.append(f"  {mineral}: {tonnes(by_country.sum())} ({split})")
     return lines

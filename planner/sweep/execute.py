@@ -243,8 +243,10 @@ def _execute_dask(
                 if future.status == "finished":
                     record(run, future.result())
                 else:
-                    error = future.exception()
-                    record(run, failed(f"the Dask worker failed: {type(error).__name__}: {error}"))
+                    problem = future.exception()
+                    record(
+                        run, failed(f"the Dask worker failed: {type(problem).__name__}: {problem}")
+                    )
         except BaseException:
             client.cancel(list(futures))
             raise

@@ -16,6 +16,7 @@ the `SolveOptions` of every run. The command line only parses; `sweep_plan` deci
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def sweep_plan(
     elif varies:
         definitions = collect(
             [
-                lambda text=text, i=i: parse_definition(text, f"--vary {i}")
+                functools.partial(parse_definition, text, f"--vary {i}")
                 for i, text in enumerate(varies, start=1)
             ]
         )

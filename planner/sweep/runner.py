@@ -169,7 +169,7 @@ def run_sweep(
     missing = [run for run in runs if run.number not in recorded]
     if options.max_runs is not None:
         missing = missing[: options.max_runs]
-    labels = manifest["labels"]
+    labels = [d.label for d in definitions]
     job = SolveJob(raw, tuple(targets), solve)
     done = len(recorded)
     ran = 0
