@@ -189,3 +189,32 @@ def test_the_status_line_rewrites_one_line_and_clears_it():
     with StatusLine(enabled=False, stream=quiet) as status:
         status.show("solving")
     assert quiet.getvalue() == ""
+
+
+def test_the_summary_has_one_number_style():
+    """Money in one unit for the whole summary (chosen from the largest amount), with a fixed
+    number of decimals; tonnes with thousands separators and one decimal."""
+    from planner.results.console import Money, tonnes
+
+    billions = Money([95.186e9, 2.0e8, None, float("nan")])
+    assert [billions(v) for v in (95.186e9, 2.0e8, 0.0, -1e3, None)] == [
+        "95.186 USD bn",
+        "0.200 USD bn",
+        "0.000 USD bn",
+        "0.000 USD bn",
+        "–",
+    ]
+    assert Money([5.5e6])(1234567.0) == "1.23 USD m"
+    assert Money([5500.0])(5500.0) == "5,500 USD"
+    assert [tonnes(v) for v in (104446.62, 4.0, 1e-9)] == ["104,446.6 t", "4.0 t", "0.0 t"]
+
+
+def test_every_cost_line_of_a_solve_uses_the_same_unit(tmp_path):
+    done = planner("solve", EXAMPLE, "-o", "r.xlsx", cwd=tmp_path)
+    assert done.returncode == 0
+    block = done.stdout.split("Expected discounted cost by component\n", 1)[1]
+    costs = block.split("First-stage spending", 1)[0].splitlines()
+    assert len(costs) == 11
+    units = {line.rsplit(" ", 2)[-2:][1] for line in costs}
+    assert len(units) == 1, costs
+    assert len({len(line) for line in costs}) == 1  # right-aligned in one column
