@@ -29,6 +29,7 @@ import click
 from planner import __version__
 from planner.errors import PlannerError
 from planner.files import written_count, written_since
+from planner.interrupts import Interrupts, noticing_interrupts
 from planner.options import SolveOptions
 
 INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C (128 + SIGINT)
@@ -44,7 +45,8 @@ class PlannerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         mark = written_count()
         try:
-            return super().invoke(ctx)
+            with noticing_interrupts() as interrupts:
+                return _invoke_noticing(super().invoke, ctx, interrupts)
         except PlannerError as exc:
             click.echo(exc.report(), err=True)
             ctx.exit(exc.exit_code)
@@ -62,6 +64,19 @@ class PlannerGroup(click.Group):
             click.echo(internal_error_report(exc), err=True)
             ctx.exit(INTERNAL_ERROR)
         return None
+
+
+def _invoke_noticing(
+    invoke: Callable[[click.Context], object], ctx: click.Context, interrupts: Interrupts
+) -> object:
+    """Run the command; a Ctrl-C that a library swallowed still ends it as interrupted."""
+    try:
+        result = invoke(ctx)
+    except click.exceptions.Exit:
+        interrupts.raise_if_interrupted()
+        raise
+    interrupts.raise_if_interrupted()
+    return result
 
 
 def interrupted_report(written: list[Path]) -> str:
