@@ -16,9 +16,11 @@ Heavy imports happen inside commands, which keeps `--help` instant.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
+import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +36,7 @@ from planner.options import SolveOptions
 
 INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C (128 + SIGINT)
 INTERNAL_ERROR = 5
+BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE (128 + 13)
 DEBUG_VARIABLE = "PLANNER_DEBUG"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,6 +56,9 @@ class PlannerGroup(click.Group):
         except KeyboardInterrupt:
             click.echo(interrupted_report(written_since(mark)), err=True)
             ctx.exit(INTERRUPTED)
+        except BrokenPipeError:  # the reader of stdout left (planner ... | head): stop quietly
+            _silence_stdout()
+            ctx.exit(BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:
@@ -77,6 +83,12 @@ def _invoke_noticing(
         raise
     interrupts.raise_if_interrupted()
     return result
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises nothing more."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def interrupted_report(written: list[Path]) -> str:
@@ -346,7 +358,8 @@ def solve(
 
     Exit codes: 0 a plan was found (optimal, or the best within the time limit, with its gap),
     1 input errors, 2 usage errors, 3 infeasible (the Diagnosis says which coverage or budget
-    cannot be met), 4 no plan found within the time limit, 5 solver failure, 130 interrupted.
+    cannot be met), 4 no plan found within the time limit, 5 solver failure or internal error,
+    130 interrupted (nothing is written after Ctrl-C).
     """
     from planner.commands.solve import solve_command
 

@@ -121,3 +121,21 @@ def test_sigint_to_a_real_solve_exits_130_without_a_traceback(tmp_path: Path) ->
         assert last == "interrupted; written before the interruption: r.xlsx"
         assert "Results  r.xlsx" in out
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+@pytest.mark.slow
+def test_a_reader_that_leaves_early_is_no_internal_error(tmp_path: Path) -> None:
+    """`planner solve ... | head -1`: stdout's reader is gone before the summary is printed. The
+    command stops quietly with 141, as a shell reports SIGPIPE, not with an internal error."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planner", "solve", str(EXAMPLE), "-o", "r.xlsx"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 141
+    assert err == ""
