@@ -221,9 +221,10 @@ def progress_option(command: F) -> F:
 
 
 def output_option(metavar: str, help: str, *, folder: bool = False) -> Callable[[F], F]:
-    """-o/--output: where the command writes (a file, or a folder for sweeps)."""
+    """-o/--output: where the command writes (a file; for sweeps a folder, also --out)."""
     kind = click.Path(file_okay=not folder, dir_okay=folder, path_type=Path)
-    return click.option("-o", "--output", "output", metavar=metavar, type=kind, help=help)
+    names = ("-o", "--out", "--output") if folder else ("-o", "--output")
+    return click.option(*names, "output", metavar=metavar, type=kind, help=help)
 
 
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
