@@ -28,9 +28,10 @@ from typing import Any
 import highspy
 
 from planner import __version__
-from planner.results.console import bundled_input
+from planner.commands.common import bundled_input
 from planner.sweep.definition import parse_definition
 from planner.sweep.execute import default_workers
+from planner.sweep.options import SweepOptions
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import read_runs
 
@@ -52,7 +53,9 @@ def time_sweep(case: Path, folder: Path, runs: int, workers: int) -> dict[str, A
     """Wall-clock seconds of a sweep of `runs` runs, and the mean seconds of one run in it."""
     definition = parse_definition(f"Minerals.price=x0.9:x1.1:{runs}", "bench")
     started = time.perf_counter()
-    result = run_sweep(case, folder, definitions=[definition], workers=workers)
+    result = run_sweep(
+        case, folder, definitions=[definition], options=SweepOptions(workers=workers)
+    )
     wall = time.perf_counter() - started
     records = read_runs(folder)
     return {

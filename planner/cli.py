@@ -1,31 +1,113 @@
-"""The `planner` command line: one click group and one error boundary for the exit codes.
+"""The `planner` command line: parsing only, shared options, and one error boundary.
 
-Commands raise `planner.errors.PlannerError` (or a subclass) for anything the user can fix;
-`PlannerGroup` catches it in one place, prints its report to stderr and exits with its code, so
-no user mistake ends in a traceback. Heavy imports happen inside commands, which keeps `--help`
-instant.
+Each command parses its options into plain values and option objects (`SolveOptions`,
+`SweepOptions`) and hands them to `planner.commands`, which does the work. Options that several
+commands take (`--time-limit`, `--mip-gap`, `--threads`, `-v`, `--json`, `--progress`) are
+declared once, as decorators, below. `PlannerGroup` is the one error boundary:
+
+- a `PlannerError` (anything the user can fix) prints its report and exits with its code
+  (1 input, 2 usage, 3 infeasible, 4 no plan in time, 130 an interrupted sweep);
+- Ctrl-C exits with 130 and says what was written before it (nothing, or which files);
+- any other exception is a bug in planner: one paragraph saying so and how to report it, exit
+  code 5; `planner --debug ...` or PLANNER_DEBUG=1 adds the traceback.
+
+Heavy imports happen inside commands, which keeps `--help` instant.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import math
+import os
+import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from planner import __version__
-from planner.case import counted
-from planner.errors import InputError, PlannerError
+from planner.errors import PlannerError
+from planner.files import written_count, written_since
+from planner.interrupts import Interrupts, noticing_interrupts
+from planner.options import SolveOptions
+
+INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C (128 + SIGINT)
+INTERNAL_ERROR = 5
+BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE (128 + 13)
+DEBUG_VARIABLE = "PLANNER_DEBUG"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PlannerGroup(click.Group):
-    """A click group that turns a PlannerError into its message on stderr and its exit code."""
+    """A click group that ends every failure with a message and its documented exit code."""
 
     def invoke(self, ctx: click.Context) -> object:
+        mark = written_count()
         try:
-            return super().invoke(ctx)
+            with noticing_interrupts() as interrupts:
+                return _invoke_noticing(super().invoke, ctx, interrupts)
         except PlannerError as exc:
             click.echo(exc.report(), err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(interrupted_report(written_since(mark)), err=True)
+            ctx.exit(INTERRUPTED)
+        except BrokenPipeError:  # the reader of stdout left (planner ... | head): stop quietly
+            _silence_stdout()
+            ctx.exit(BROKEN_PIPE)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.meta.get("planner.debug") or os.environ.get(DEBUG_VARIABLE, "") not in (
+                "",
+                "0",
+            ):
+                traceback.print_exc()
+            click.echo(internal_error_report(exc), err=True)
+            ctx.exit(INTERNAL_ERROR)
+        return None
+
+
+def _invoke_noticing(
+    invoke: Callable[[click.Context], object], ctx: click.Context, interrupts: Interrupts
+) -> object:
+    """Run the command; a Ctrl-C that a library swallowed still ends it as interrupted."""
+    try:
+        result = invoke(ctx)
+    except click.exceptions.Exit:
+        interrupts.raise_if_interrupted()
+        raise
+    interrupts.raise_if_interrupted()
+    return result
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises nothing more."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def interrupted_report(written: list[Path]) -> str:
+    """What Ctrl-C leaves: nothing, or the files completed before it (never a partial file)."""
+    if not written:
+        return "interrupted; nothing was written"
+    return "interrupted; written before the interruption: " + ", ".join(map(str, written))
+
+
+def internal_error_report(exc: BaseException) -> str:
+    """One paragraph for an exception planner did not expect: a bug, and how to report it."""
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return (
+        f"internal error: {what}. This is a bug in planner, not a problem with your input or "
+        "options. Please report it to planner's maintainers (an issue in planner's repository) "
+        "with the command you ran, the output of planner --version and, if you can share it, "
+        f"the input. Run the command again as planner --debug ... (or with {DEBUG_VARIABLE}=1) "
+        "to see the traceback, and include it in the report."
+    )
 
 
 def _versions() -> str:
@@ -49,6 +131,102 @@ def _print_versions(ctx: click.Context, _param: click.Parameter, value: bool) ->
         ctx.exit()
 
 
+def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["planner.debug"] = True
+
+
+# --- options shared by several commands -----------------------------------------------------
+
+
+class FiniteFloat(click.FloatRange):
+    """A FloatRange that also refuses nan (which compares false with every bound) and, unless
+    `infinite` is allowed, inf."""
+
+    def __init__(self, *args: Any, infinite: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.infinite = infinite
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number) or (math.isinf(number) and not self.infinite):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+def solver_options(threads: bool = True, verbose: bool = True) -> Callable[[F], F]:
+    """--time-limit, --mip-gap (and --threads, -v/--verbose), handed to the command as one
+    `SolveOptions` argument named `solve`."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            solve = SolveOptions(
+                time_limit=kwargs.pop("time_limit"),
+                mip_gap=kwargs.pop("mip_gap"),
+                threads=kwargs.pop("threads", None),
+                log=kwargs.pop("verbose", False),
+            )
+            return command(*args, solve=solve, **kwargs)
+
+        decorated: Any = wrapper
+        if verbose:
+            decorated = click.option(
+                "-v", "--verbose", is_flag=True, help="Show the HiGHS log while solving."
+            )(decorated)
+        if threads:
+            decorated = click.option(
+                "--threads",
+                type=click.IntRange(min=1),
+                metavar="N",
+                help="Solver threads (default: HiGHS's).",
+            )(decorated)
+        decorated = click.option(
+            "--mip-gap",
+            type=FiniteFloat(min=0),
+            metavar="GAP",
+            help="Relative gap at which a plan counts as good enough, e.g. 0.001 for 0.1% "
+            "(default: the input's mip_gap setting).",
+        )(decorated)
+        decorated = click.option(
+            "--time-limit",
+            type=FiniteFloat(min=0, min_open=True, infinite=True),
+            metavar="SECONDS",
+            help="Stop the solver after this many seconds (default: the input's time_limit "
+            "setting; inf: no limit).",
+        )(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def json_option(command: F) -> F:
+    """--json PATH: also write the summary as a JSON object."""
+    return click.option(
+        "--json",
+        "json_path",
+        metavar="PATH",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the Summary sheet as a JSON object, for scripts.",
+    )(command)
+
+
+def progress_option(command: F) -> F:
+    """--progress/--no-progress: the progress display on stderr (default: on a terminal)."""
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Show (or hide) the progress display on stderr (default: shown on a terminal).",
+    )(command)
+
+
+def output_option(metavar: str, help: str, *, folder: bool = False) -> Callable[[F], F]:
+    """-o/--output: where the command writes (a file; for sweeps a folder, also --out)."""
+    kind = click.Path(file_okay=not folder, dir_okay=folder, path_type=Path)
+    names = ("-o", "--out", "--output") if folder else ("-o", "--output")
+    return click.option(*names, "output", metavar=metavar, type=kind, help=help)
+
+
 @click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
@@ -57,6 +235,13 @@ def _print_versions(ctx: click.Context, _param: click.Parameter, value: bool) ->
     is_eager=True,
     callback=_print_versions,
     help="Show the planner, Pyomo and HiGHS versions and exit.",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    callback=_remember_debug,
+    help=f"Show the traceback of an internal error (as does {DEBUG_VARIABLE}=1).",
 )
 def main() -> None:
     """Plan critical-mineral security for an alliance of countries.
@@ -71,7 +256,7 @@ def main() -> None:
       planner solve mycase.xlsx -o results.xlsx
 
     Exit codes: 0 success, 1 input errors, 2 usage errors, 3 infeasible, 4 no plan within the
-    time limit, 5 solver failure.
+    time limit, 5 solver failure or internal error, 130 interrupted (Ctrl-C).
     """
 
 
@@ -93,10 +278,9 @@ def template(path: Path, force: bool, empty: bool) -> None:
       planner template mycase.xlsx
       planner template mycase          (a CSV folder)
     """
-    from planner.template import write_template
+    from planner.commands.inputs import template_command
 
-    write_template(path, overwrite=force, example=not empty)
-    click.echo(f"Wrote {path}. Edit it, then check it with: planner validate {path}")
+    template_command(path, force=force, empty=empty)
 
 
 @main.command()
@@ -114,13 +298,9 @@ def validate(input_path: Path) -> None:
     Example:
       planner validate mycase.xlsx
     """
-    from planner.errors import format_issues
-    from planner.validate import read_case
+    from planner.commands.inputs import validate_command
 
-    case, warnings = read_case(input_path)
-    if warnings:
-        click.echo(format_issues(warnings), err=True)
-    click.echo(f"{input_path} is usable: {case.describe()}; {counted(len(warnings), 'warning')}.")
+    validate_command(input_path)
 
 
 @main.command()
@@ -132,68 +312,35 @@ def convert(input_path: Path, output_path: Path, force: bool) -> None:
 
     Every sheet, column, cell and row number is kept (README and unknown columns included), so
     converting back gives the same content; formulas are replaced by their saved values. An
-    OUTPUT ending in .xlsx is a workbook, anything else a folder. The case is not validated:
-    run planner validate for that.
+    OUTPUT ending in .xlsx is a workbook, anything else a folder; it may not lie inside a
+    CSV-folder INPUT. The case is not validated: run planner validate for that.
 
     \b
     Examples:
       planner convert mycase.xlsx mycase        (workbook to CSV folder)
       planner convert mycase mycase.xlsx        (CSV folder to workbook)
     """
-    from planner.io import read_raw, write_raw
+    from planner.commands.inputs import convert_command
 
-    if output_path.resolve() == input_path.resolve():
-        raise PlannerError("OUTPUT is INPUT; give another path so the input stays unchanged")
-    raw = read_raw(input_path)
-    if any(note.severity == "error" for note in raw.notes):
-        raise InputError(raw.notes, str(input_path))  # formulas whose values would be lost
-    write_raw(raw, output_path, overwrite=force)
-    click.echo(f"Wrote {output_path} ({counted(len(raw.sheets), 'sheet')}).")
+    convert_command(input_path, output_path, force=force)
 
 
 @main.command()
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "results_path",
-    metavar="RESULTS.xlsx",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the results workbook (default: INPUT's name followed by -results.xlsx, "
-    "in the current folder). Never the input itself.",
+@output_option(
+    "RESULTS.xlsx",
+    "Where to write the results workbook (default: INPUT's name followed by -results.xlsx, in "
+    "the current folder). Never the input itself.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="Stop the solver after this many seconds (default: the input's time_limit setting).",
-)
-@click.option(
-    "--mip-gap",
-    type=click.FloatRange(min=0),
-    metavar="GAP",
-    help="Relative gap at which a plan counts as good enough, e.g. 0.001 for 0.1% "
-    "(default: the input's mip_gap setting).",
-)
-@click.option(
-    "--threads", type=click.IntRange(min=1), metavar="N", help="Solver threads (default: HiGHS's)."
-)
-@click.option(
-    "--json",
-    "json_path",
-    metavar="PATH",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the Summary sheet as a JSON object, for scripts.",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show the HiGHS log while solving.")
+@solver_options()
+@json_option
+@progress_option
 def solve(
     input_path: Path | None,
-    results_path: Path | None,
-    time_limit: float | None,
-    mip_gap: float | None,
-    threads: int | None,
+    output: Path | None,
+    solve: SolveOptions,
     json_path: Path | None,
-    verbose: bool,
+    progress: bool | None,
 ) -> None:
     """Find the cheapest plan for a case and write it to a results workbook.
 
@@ -212,19 +359,12 @@ def solve(
 
     Exit codes: 0 a plan was found (optimal, or the best within the time limit, with its gap),
     1 input errors, 2 usage errors, 3 infeasible (the Diagnosis says which coverage or budget
-    cannot be met), 4 no plan found within the time limit, 5 solver failure.
+    cannot be met), 4 no plan found within the time limit, 5 solver failure or internal error,
+    130 interrupted (nothing is written after Ctrl-C).
     """
-    from planner.results.console import solve_command
+    from planner.commands.solve import solve_command
 
-    code = solve_command(
-        input_path,
-        results_path,
-        time_limit=time_limit,
-        mip_gap=mip_gap,
-        threads=threads,
-        json_path=json_path,
-        verbose=verbose,
-    )
+    code = solve_command(input_path, output, solve, json_path=json_path, progress=progress)
     click.get_current_context().exit(code)
 
 
@@ -247,7 +387,7 @@ def check(input_path: Path, results_path: Path) -> None:
 
     Exit codes: 0 the plan checks, 1 violations (or an unreadable input or results file).
     """
-    from planner.results.console import check_command
+    from planner.commands.solve import check_command
 
     click.get_current_context().exit(check_command(input_path, results_path))
 
@@ -276,12 +416,10 @@ def check(input_path: Path, results_path: Path) -> None:
 )
 @click.option("--samples", type=click.IntRange(min=1), help="Runs of --mode sample.")
 @click.option("--seed", type=int, help="Random seed of --mode sample (default 0).")
-@click.option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: INPUT's name followed by -sweep, in the current folder).",
+@output_option(
+    "FOLDER",
+    "Output folder (default: INPUT's name followed by -sweep, in the current folder).",
+    folder=True,
 )
 @click.option(
     "--workers",
@@ -301,22 +439,14 @@ def check(input_path: Path, results_path: Path) -> None:
     type=click.IntRange(min=1),
     help="Stop after this many new runs (continue later with --resume).",
 )
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per run.")
-@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap of each run.")
+@solver_options(threads=False, verbose=False)
+@progress_option
 def sweep(
     input_path: Path | None,
-    varies: tuple[str, ...],
-    definitions_file: Path | None,
-    mode: str | None,
-    samples: int | None,
-    seed: int | None,
-    out: Path | None,
-    workers: int | None,
-    dask_address: str | None,
-    resume: bool,
-    max_runs: int | None,
-    time_limit: float | None,
-    mip_gap: float | None,
+    output: Path | None,
+    solve: SolveOptions,
+    progress: bool | None,
+    **flags: Any,
 ) -> None:
     """Solve a case many times with some inputs moved, and compare the plans.
 
@@ -327,15 +457,17 @@ def sweep(
     rescales the others so they still sum to 1; varying Minerals.price moves that mineral's
     Prices rows by the same factor. Definitions come from --vary, from a YAML file (a 'vary:'
     list) or from a Sweeps sheet in the input (one per row, in a column definition, or split
-    into columns parameter and values).
+    into columns parameter and values). A sweep has at most 1,000,000 runs.
 
     \b
-    Examples:
+    Examples (mycase.xlsx as planner template writes it; without INPUT, the bundled case):
       planner sweep --vary Settings.budget=0:20e9:11
-      planner sweep case.xlsx --mode oat --vary "Minerals.price[NdPr oxide]=x0.5,x1.5" \\
-          --vary "Scenarios.probability[ree-ban-12m]=0.05,0.2"
-      planner sweep case.xlsx --vary "Demand.demand[mineral=Gallium,country=Japan]=x0.9,x1.1"
-      planner sweep case.xlsx --mode sample --samples 200 --seed 1 --vary Minerals.price=x0.7,x1.3
+      planner sweep mycase.xlsx --mode oat --vary "Minerals.price[NdPr oxide]=x0.5,x1.5" \\
+          --vary "Scenarios.probability[embargo]=0.05,0.3"
+      planner sweep mycase.xlsx --vary "Demand.demand[mineral=Gallium,country=Japan]=x0.9,x1.1" \\
+          -o mycase-demand
+      planner sweep mycase.xlsx --mode sample --samples 200 --seed 1 \\
+          --vary Minerals.price=x0.7,x1.3 -o mycase-sampled
 
     Each finished run is saved at once in the output folder (runs/), so an interrupted sweep
     continues with --resume. At the end the folder holds sweep.xlsx (one row per run: values
@@ -343,73 +475,16 @@ def sweep(
     PNG charts. Runs without a plan (infeasible, invalid values) are recorded with the reason.
     Exit codes: 0 the sweep ran, 1 input or definition errors, 2 usage errors, 130 interrupted.
     """
-    from planner.errors import format_issues
-    from planner.sweep.definition import collect, definitions_from_yaml, parse_definition
-    from planner.sweep.runner import ProgressBar, run_sweep
+    from planner.commands.sweep import sweep_command
+    from planner.sweep.options import SweepOptionError, sweep_plan
 
-    if varies and definitions_file is not None:
-        raise click.UsageError("give --vary or --definitions, not both")
-    if workers is not None and dask_address is not None:
-        raise click.UsageError("--workers sets local processes; with --dask the cluster runs it")
-    options: dict[str, object] = {}
-    definitions = None
-    if definitions_file is not None:
-        definitions, options = definitions_from_yaml(definitions_file)
-    elif varies:
-        definitions = collect(
-            [
-                lambda text=text, i=i: parse_definition(text, f"--vary {i}")
-                for i, text in enumerate(varies, start=1)
-            ]
-        )
-    mode = mode or str(options.get("mode", "grid"))
-    samples = samples if samples is not None else options.get("samples")  # type: ignore[assignment]
-    seed = seed if seed is not None else int(options.get("seed", 0))  # type: ignore[arg-type]
-    if mode not in ("grid", "oat", "sample"):
-        raise click.UsageError(f"mode {mode!r} in {definitions_file}: use grid, oat or sample")
-    if mode == "sample" and samples is None:
-        raise click.UsageError("--mode sample needs --samples N")
-    if mode != "sample" and samples is not None:
-        raise click.UsageError("--samples applies to --mode sample only")
-    if input_path is None:
-        from planner.results.console import bundled_input
-
-        input_path = bundled_input()
-        click.echo(f"No INPUT given: sweeping the bundled case {input_path.name}.")
-    if out is None:
-        workbook = input_path.suffix.lower() in (".xlsx", ".xlsm")
-        out = Path(f"{input_path.stem if workbook else input_path.name}-sweep")
-    bar = ProgressBar()
     try:
-        result = run_sweep(
-            input_path,
-            out,
-            definitions=definitions,
-            mode=mode,  # type: ignore[arg-type]
-            samples=samples,
-            seed=seed,
-            workers=workers,
-            dask_address=dask_address,
-            resume=resume,
-            time_limit=time_limit,
-            mip_gap=mip_gap,
-            max_runs=max_runs,
-            progress=bar,
-            warn=lambda warnings: click.echo(format_issues(warnings), err=True),
-        )
-    finally:
-        bar.close()
-    statuses = ", ".join(f"{count} {status}" for status, count in sorted(result.statuses.items()))
-    click.echo(
-        f"Sweep of {result.runs} runs ({mode}) on {input_path}: {result.ran} solved now, "
-        f"{result.recorded} recorded ({statuses}) in {result.seconds:.1f} s."
+        definitions, options = sweep_plan(solve=solve, **flags)
+    except SweepOptionError as error:
+        raise click.UsageError(str(error)) from None
+    click.get_current_context().exit(
+        sweep_command(input_path, output, definitions, options, progress=progress)
     )
-    if not result.complete:
-        click.echo(
-            f"{result.runs - result.recorded} runs remain: run the same command with --resume."
-        )
-    charts = ", ".join(str(path) for path in result.charts)
-    click.echo(f"Results: {result.workbook}" + (f"; charts: {charts}" if charts else ""))
 
 
 @main.command()

@@ -17,10 +17,10 @@ from planner.case import Case
 from planner.io import read_raw
 from planner.options import SolveOptions
 from planner.outcome import Outcome
+from planner.results.check import check_results
 from planner.results.workbook import write_results
 from planner.solve import solve_case
 from planner.validate import read_case
-from tests.results.results_cases import model_violations
 
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 FOLDER = INPUTS / "alliance-2026"
@@ -80,7 +80,7 @@ def test_full_case_solves_to_optimal_and_checks(case: Case, solved: tuple[Outcom
     outcome, results = solved
     assert outcome.status == "optimal", outcome.message
     assert outcome.mip_gap is not None and outcome.mip_gap <= case.settings.mip_gap
-    assert model_violations(case, results) == []
+    assert check_results(case, results) == []
 
 
 def test_plan_uses_every_kind_of_decision(case: Case, solved: tuple[Outcome, Path]):

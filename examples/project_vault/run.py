@@ -26,16 +26,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from planner.commands.common import bundled_input
 from planner.files import write_atomically
-from planner.results.console import bundled_input
+from planner.options import SolveOptions
+from planner.sweep.charts import mineral_style
 from planner.sweep.definition import parse_definition
+from planner.sweep.options import SweepOptions
 from planner.sweep.report import OK_STATUSES
 from planner.sweep.runner import ProgressBar, run_sweep
 from planner.sweep.store import read_manifest, read_runs
@@ -55,8 +57,8 @@ _NOTHING = 1e-5
 
 
 def mineral_colour(position: int) -> tuple[float, ...]:
-    """One colour per mineral, distinct for up to 20 minerals."""
-    return colormaps["tab20"](position % 20)
+    """One colour per mineral, distinct for up to 20 minerals (the sweep charts' palette)."""
+    return mineral_style(position)["color"]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             case,
             folder,
             definitions=[parse_definition(DEFINITION, "run.py")],
-            workers=args.workers,
-            resume=args.resume,
-            mip_gap=MIP_GAP,
+            options=SweepOptions(
+                workers=args.workers, resume=args.resume, solve=SolveOptions(mip_gap=MIP_GAP)
+            ),
             progress=bar,
         )
     finally:
@@ -218,11 +220,14 @@ def split(path: Path, points: Sequence[Point], minerals: Sequence[str]) -> None:
     ]
     spend.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     for i, mineral in enumerate(minerals):
-        payments = [p[f"cfd_payment[{mineral}]"] for p in solved]
-        if any(payments):
-            cfd.plot(xs, payments, marker="o", color=mineral_colour(i), label=mineral)
-    if cfd.get_legend_handles_labels()[0]:
-        cfd.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+        # Only budgets whose plan signs this mineral's CfDs: a line at 0 would claim a contract.
+        signed = [
+            (x, p[f"cfd_payment[{mineral}]"])
+            for x, p in zip(xs, solved, strict=True)
+            if p[f"cfd_tpa[{mineral}]"] > 0
+        ]
+        if signed:
+            cfd.plot(*zip(*signed, strict=True), label=mineral, **mineral_style(i))
     cfd.axhline(0, color="black", linewidth=0.6)
     cfd.yaxis.set_major_formatter(FuncFormatter(_bn))
     cfd.set_ylabel("CfDs accepted: expected\ngovernment payment\n(USD bn, discounted)")

@@ -1,35 +1,19 @@
-"""What `planner solve` and `planner check` do and print.
+"""The solve summary printed by `planner solve`: status, costs, decisions and timings.
 
-The click commands in `planner.cli` only parse options; the work is here: find the input (or the
-bundled case), read it, solve it with a one-line progress status, write the results, print a
-short summary a planner can read at a glance, and return the exit code of the outcome's status.
+One number style throughout: every amount of money in one unit chosen for the whole summary
+(USD bn with three decimals, or USD m with two, or whole USD for tiny cases) so that figures line
+up and compare at a glance; tonnes with thousands separators and one decimal; prices per tonne in
+whole USD/t.
 """
 
 from __future__ import annotations
 
-import shutil
-import sys
-import threading
-import time
-from importlib import resources
-from pathlib import Path
-from typing import TextIO
-
-import click
+import math
+from collections.abc import Iterable
 
 from planner.case import Case
-from planner.errors import PlannerError, format_issues
-from planner.options import SolveOptions
-from planner.outcome import COST_COMPONENTS, Outcome, Status
-from planner.results.workbook import Summary, refuse_input_as_output, write_results
-
-EXIT_CODES: dict[Status, int] = {
-    "optimal": 0,
-    "time_limit_feasible": 0,
-    "infeasible": 3,
-    "time_limit_no_solution": 4,
-    "solver_error": 5,
-}
+from planner.outcome import COST_COMPONENTS, Outcome
+from planner.results.workbook import Summary
 
 # How the printed summary names the cost components.
 COMPONENT_LABELS = {
@@ -45,151 +29,82 @@ COMPONENT_LABELS = {
     "terminal_value": "terminal value",
 }
 
-# The bundled cases, in order of preference: the real-data case, then the small example.
-BUNDLED = ("alliance-2026.xlsx", "alliance-2026", "example")
 
+class Money:
+    """Amounts of money in one unit, chosen from the largest amount the summary shows."""
 
-def bundled_input() -> Path:
-    """The case `planner solve` solves when given no INPUT."""
-    folder = Path(str(resources.files("planner.inputs")))
-    for name in BUNDLED:
-        candidate = folder / name
-        if candidate.exists():
-            return candidate
-    raise PlannerError(f"no bundled case found in {folder}; give an INPUT to solve")
-
-
-def default_results_path(input_path: Path) -> Path:
-    """`<input stem>-results.xlsx` in the current folder."""
-    stem = input_path.stem if input_path.suffix.lower() in (".xlsx", ".xlsm") else input_path.name
-    return Path.cwd() / f"{stem}-results.xlsx"
-
-
-def solve_command(
-    input_path: Path | None,
-    results_path: Path | None,
-    *,
-    time_limit: float | None,
-    mip_gap: float | None,
-    threads: int | None,
-    json_path: Path | None,
-    verbose: bool,
-) -> int:
-    """Run `planner solve`; return its exit code (PlannerError for input and file problems)."""
-    from planner.validate import read_case
-
-    if input_path is None:
-        input_path = bundled_input()
-        click.echo(f"No INPUT given: solving the bundled case {input_path.name}.")
-    results_path = results_path or default_results_path(input_path)
-    for target in (results_path, json_path):
-        if target is not None:
-            refuse_input_as_output(target, str(input_path))
-
-    started = time.perf_counter()
-    case, warnings = read_case(input_path)
-    read_seconds = time.perf_counter() - started
-    if warnings:
-        click.echo(format_issues(warnings), err=True)
-    click.echo(f"Read     {input_path}: {case.describe()} ({read_seconds:.2f} s)")
-
-    from planner.solve import solve_case  # after reading: input errors are reported at once
-
-    with StatusLine(enabled=not verbose and sys.stderr.isatty()) as status:
-        outcome = solve_case(
-            case,
-            SolveOptions(
-                time_limit=time_limit,
-                mip_gap=mip_gap,
-                threads=threads,
-                log=verbose,
-                progress=status.show,
-            ),
+    def __init__(self, amounts: Iterable[object]) -> None:
+        largest = max(
+            (abs(a) for a in amounts if isinstance(a, int | float) and math.isfinite(a)),
+            default=0.0,
         )
-    outcome.timings = {"read": read_seconds, **outcome.timings}
+        if largest >= 1e9:
+            self.scale, self.unit, self.decimals = 1e9, "USD bn", 3
+        elif largest >= 1e6:
+            self.scale, self.unit, self.decimals = 1e6, "USD m", 2
+        else:
+            self.scale, self.unit, self.decimals = 1.0, "USD", 0
 
-    started = time.perf_counter()
-    summary = write_results(results_path, case, outcome, json_path=json_path)
-    write_seconds = time.perf_counter() - started
-    click.echo(format_outcome(case, outcome, summary))
-    written = f"Results  {results_path} ({write_seconds:.2f} s)"
-    if json_path is not None:
-        written += f", summary {json_path}"
-    click.echo(written)
-    return EXIT_CODES[outcome.status]
-
-
-def check_command(input_path: Path, results_path: Path) -> int:
-    """Run `planner check`; return 0 when the plan checks, 1 otherwise."""
-    from planner.results.check import check_results, made_from
-    from planner.validate import read_case
-
-    case, warnings = read_case(input_path)
-    if warnings:
-        click.echo(format_issues(warnings), err=True)
-    if made_from(case, results_path) is False:
-        click.echo(
-            f"note: {results_path} was made from another version or form of {input_path} "
-            "(its input_sha256 differs); checking the plan against the input as it is now",
-            err=True,
-        )
-    violations = check_results(case, results_path)
-    if not violations:
-        click.echo(
-            f"{results_path} checks against {input_path}: every constraint holds and every "
-            "reported cost, CVaR and objective matches its recomputed value."
-        )
-        return 0
-    shown = 100
-    for violation in violations[:shown]:
-        click.echo(str(violation))
-    if len(violations) > shown:
-        click.echo(f"... and {len(violations) - shown} more")
-    counts: dict[str, int] = {}
-    for violation in violations:
-        counts[violation.check] = counts.get(violation.check, 0) + 1
-    by_check = ", ".join(f"{check}: {count}" for check, count in counts.items())
-    click.echo(f"{results_path} does not check: {len(violations)} violations ({by_check}).")
-    return 1
+    def __call__(self, value: object) -> str:
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            return "–"
+        shown = value / self.scale
+        if round(shown, self.decimals) == 0:
+            shown = 0.0  # no "-0.00"
+        return f"{shown:,.{self.decimals}f} {self.unit}"
 
 
-def _usd(value: object) -> str:
-    return f"{value:,.0f} USD" if isinstance(value, int | float) else "–"
-
-
-def _tonnes(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") + " t"
+def tonnes(value: float) -> str:
+    """Tonnes with thousands separators and one decimal: 12,345.6 t."""
+    shown = 0.0 if round(value, 1) == 0 else value
+    return f"{shown:,.1f} t"
 
 
 def format_outcome(case: Case, outcome: Outcome, summary: Summary) -> str:
     """The short report printed after a solve: status, costs, decisions and timings."""
-    lines = [_status_line(outcome), _timing_line(outcome)]
+    usd = Money(
+        [outcome.objective, outcome.expected_cost, summary.get("cvar"), case.settings.budget]
+        + [summary.get(f"cost_{component}") for component in COST_COMPONENTS]
+        + [summary.get("spend_capex"), summary.get("spend_stockpile")]
+        + [item.shortfall for item in outcome.diagnosis if item.constraint == "budget"]
+    )
+    lines = [_status_line(outcome, usd), _timing_line(outcome)]
     if outcome.status == "infeasible":
-        lines.extend(_diagnosis_lines(outcome))
-    plan = outcome.plan
-    if plan is None:
+        lines.extend(_diagnosis_lines(outcome, usd))
+    if outcome.plan is None:
         return "\n".join(lines)
     if summary.get("cvar") is not None:
         lines.append(
-            f"         expected cost {_usd(outcome.expected_cost)}, "
-            f"CVaR {_usd(summary['cvar'])} (α = {case.settings.cvar_alpha:g}, "
+            f"         expected cost {usd(outcome.expected_cost)}, "
+            f"CVaR {usd(summary['cvar'])} (α = {case.settings.cvar_alpha:g}, "
             f"weight {case.settings.cvar_weight:g})"
         )
-    lines.append("")
-    lines.append("Expected discounted cost by component")
-    width = max(len(component) for component in COST_COMPONENTS) + 2
-    for component in COST_COMPONENTS:
-        value = summary.get(f"cost_{component}")
-        lines.append(f"  {COMPONENT_LABELS[component]:<{width}}{_usd(value):>24}")
-    lines.append(f"  {'total (expected cost)':<{width}}{_usd(outcome.expected_cost):>24}")
+    lines += ["", *_cost_lines(case, outcome, summary, usd), ""]
+    lines += _decision_lines(case, outcome)
+    return "\n".join(lines)
+
+
+def _cost_lines(case: Case, outcome: Outcome, summary: Summary, usd: Money) -> list[str]:
+    lines = ["Expected discounted cost by component"]
+    width = max(len(label) for label in COMPONENT_LABELS.values()) + 2
+    figures = [(COMPONENT_LABELS[c], summary.get(f"cost_{c}")) for c in COST_COMPONENTS]
+    figures.append(("total (expected cost)", outcome.expected_cost))
+    number = max(len(usd(value)) for _, value in figures)
+    for label, value in figures:
+        lines.append(f"  {label:<{width}}{usd(value):>{number}}")
     budget = case.settings.budget
-    spent = f"capex {_usd(summary['spend_capex'])}, stockpile {_usd(summary['spend_stockpile'])}"
+    spent = f"capex {usd(summary['spend_capex'])}, stockpile {usd(summary['spend_stockpile'])}"
     lines.append(
         f"First-stage spending, undiscounted: {spent}"
-        + (f" (budget {_usd(budget)})" if budget is not None else "")
+        + (f" (budget {usd(budget)})" if budget is not None else "")
     )
+    return lines
 
-    lines.append("")
+
+def _decision_lines(case: Case, outcome: Outcome) -> list[str]:
+    plan = outcome.plan
+    assert plan is not None
+    lines = []
     if plan.builds.empty:
         lines.append("Builds: none")
     else:
@@ -203,40 +118,38 @@ def format_outcome(case: Case, outcome: Outcome, summary: Summary) -> str:
                 f"{year}, online {year + data.lead_time}"
             )
     accepted = [o for o, a in plan.offers[["offer", "accepted"]].itertuples(index=False) if a]
-    if not accepted:
-        lines.append("Accepted CfD offers: none")
-    else:
-        lines.append("Accepted CfD offers")
-        for name in accepted:
-            offer = case.offers[name]
-            group = f", group {offer.group}" if offer.group != name else ""
-            kind = offer.kind.replace("_", "-")
-            lines.append(
-                f"  {name} ({offer.country}, {offer.mineral}{group}): {kind} "
-                f"strike {offer.strike:,.0f} USD/t, {offer.volume:,.0f} t/yr, "
-                f"{offer.start_year}–{offer.end_year}"
-            )
+    lines.append("Accepted CfD offers" if accepted else "Accepted CfD offers: none")
+    for name in accepted:
+        offer = case.offers[name]
+        group = f", group {offer.group}" if offer.group != name else ""
+        kind = offer.kind.replace("_", "-")
+        lines.append(
+            f"  {name} ({offer.country}, {offer.mineral}{group}): {kind} "
+            f"strike {offer.strike:,.0f} USD/t, {offer.volume:,.0f} t/yr, "
+            f"{offer.start_year}–{offer.end_year}"
+        )
     purchases = plan.purchases.groupby(["mineral", "country"], sort=False)["purchase"].sum()
     bought = purchases[purchases > 1e-9]
     if bought.empty:
-        lines.append("Stockpile purchases: none")
-    else:
-        lines.append("Stockpile purchases over the horizon, by mineral")
-        for mineral, by_country in bought.groupby(level="mineral", sort=False):
-            split = ", ".join(
-                f"{country} {_tonnes(amount)}" for (_, country), amount in by_country.items()
-            )
-            lines.append(f"  {mineral}: {_tonnes(by_country.sum())} ({split})")
-    return "\n".join(lines)
+        return [*lines, "Stockpile purchases: none"]
+    lines.append("Stockpile purchases over the horizon, by mineral")
+    for mineral, by_country in bought.groupby(level="mineral", sort=False):
+        countries = by_country.index.get_level_values("country")
+        split = ", ".join(
+            f"{country} {tonnes(amount)}"
+            for country, amount in zip(countries, by_country.to_numpy(), strict=True)
+        )
+        lines.append(f"  {mineral}: {tonnes(by_country.sum())} ({split})")
+    return lines
 
 
-def _status_line(outcome: Outcome) -> str:
+def _status_line(outcome: Outcome, usd: Money) -> str:
     status = outcome.status
     if status in ("optimal", "time_limit_feasible"):
         gap = outcome.mip_gap
         quality = "gap unknown" if gap is None else "proven" if gap == 0 else f"gap {gap:.3%}"
         label = "optimal" if status == "optimal" else "time limit reached with a feasible plan"
-        return f"Solved   {label} ({quality}): objective {_usd(outcome.objective)}"
+        return f"Solved   {label} ({quality}): objective {usd(outcome.objective)}"
     if status == "time_limit_no_solution":
         return (
             "Solved   NO PLAN: the time limit passed before any feasible plan was found "
@@ -258,67 +171,16 @@ def _timing_line(outcome: Outcome) -> str:
     return "         " + ", ".join(parts)
 
 
-def _diagnosis_lines(outcome: Outcome) -> list[str]:
+def _diagnosis_lines(outcome: Outcome, usd: Money) -> list[str]:
     if not outcome.diagnosis:
         return ["No coverage or budget slack explains it (see the message above)."]
     lines = ["What cannot be met (also in the Diagnosis sheet):"]
     for item in outcome.diagnosis:
         if item.constraint == "budget":
-            lines.append(f"  budget: {_usd(item.shortfall)} short")
+            lines.append(f"  budget: {usd(item.shortfall)} short")
         else:
             lines.append(
                 f"  coverage of {item.mineral} in {item.country}, {item.year}, scenario "
-                f"{item.scenario}: {_tonnes(item.shortfall)} short"
+                f"{item.scenario}: {tonnes(item.shortfall)} short"
             )
     return lines
-
-
-class StatusLine:
-    """A one-line status on a terminal, rewritten in place, with the seconds elapsed.
-
-    The solver reports stages and improving plans through `show`; a background tick refreshes
-    the elapsed time so that a long solve visibly progresses. Disabled (a no-op) when the output
-    is not a terminal or the solver log is shown.
-    """
-
-    def __init__(self, enabled: bool, stream: TextIO | None = None, tick: float = 1.0) -> None:
-        self.enabled = enabled
-        self.stream = stream or sys.stderr
-        self.tick = tick
-        self.message = ""
-        self.started = time.perf_counter()
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> StatusLine:
-        if self.enabled:
-            self._thread = threading.Thread(target=self._refresh, daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-            self._write("")
-
-    def show(self, message: str) -> None:
-        """Replace the status message."""
-        self.message = message
-        if self.enabled:
-            self._draw()
-
-    def _refresh(self) -> None:
-        while not self._stop.wait(self.tick):
-            self._draw()
-
-    def _draw(self) -> None:
-        elapsed = time.perf_counter() - self.started
-        self._write(f"{self.message} … {elapsed:.0f} s")
-
-    def _write(self, text: str) -> None:
-        width = shutil.get_terminal_size().columns - 1
-        with self._lock:
-            self.stream.write("\r" + text[:width].ljust(width) + "\r")
-            self.stream.flush()

@@ -32,6 +32,16 @@ from typing import Any
 from planner.errors import PlannerError
 from planner.io.raw import RawSheet, cell_text
 
+# The most runs a sweep may have, and so the most values one definition may list. A sweep records
+# each run as a file and as a row of sweep.xlsx, and a worksheet holds at most 1,048,576 rows; a
+# million runs of even a one-second solve also take eleven days on one core. A count beyond it is
+# almost always a typo, and it is refused from the counts alone, before any value is built.
+MAX_RUNS = 1_000_000
+LIMIT_REASON = (
+    f"a sweep has at most {MAX_RUNS:,} runs (each is a file and a row of sweep.xlsx, and a "
+    "worksheet holds 1,048,576 rows)"
+)
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -257,6 +267,8 @@ def _parse_values(text: str) -> tuple[tuple[float, ...], bool]:
         raise _SyntaxProblem("no values after '='; give a list (a,b,c) or a range (start:stop:n)")
     if ":" in text:
         return _parse_range(text)
+    if text.count(",") >= MAX_RUNS:
+        raise _SyntaxProblem(f"the list has more than {MAX_RUNS:,} values: {LIMIT_REASON}")
     values, relative = _one_kind([_parse_number(part) for part in text.split(",")], text)
     if len(set(values)) != len(values):
         raise _SyntaxProblem(f"{text!r} repeats a value")
@@ -277,6 +289,8 @@ def _parse_range(text: str) -> tuple[tuple[float, ...], bool]:
         ) from None
     if count < 1:
         raise _SyntaxProblem(f"range count must be at least 1, not {count}")
+    if count > MAX_RUNS:
+        raise _SyntaxProblem(f"range {text!r} has {count:,} values: too many, since {LIMIT_REASON}")
     if count == 1:
         if start != stop:
             raise _SyntaxProblem("a range of 1 value needs start = stop; give count >= 2")

@@ -9,8 +9,14 @@ written to disk before the next one finishes.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -72,9 +78,55 @@ def failed(reason: str) -> Record:
     return {"status": "failed", "message": reason}
 
 
-def _install(job: Job) -> None:
+def _install(job: Job, main_pid: int) -> None:
+    """Start a worker process: its job, Ctrl-C left to the main process, death with its parent."""
     global _installed_job
     _installed_job = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process stops the pool on Ctrl-C
+    die_with_parent(main_pid)
+
+
+# Linux's prctl option that makes the kernel signal a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+# How often a worker checks that the main process is still there (where prctl is missing).
+WATCH_SECONDS = 0.5
+
+
+def die_with_parent(main_pid: int) -> None:
+    """End this worker when the sweep's main process dies, even by SIGKILL.
+
+    A worker left behind would wait for work for ever (or finish a long solve), holding the
+    caller's stdout and stderr open, so that a caller reading them never returns. A worker's
+    parent is the fork server, not the main process, and the fork server outlives a killed main
+    process; so a watcher thread checks every WATCH_SECONDS that the main process is there, and
+    exits the worker when it is not (it runs whenever the solver releases the interpreter). On
+    Linux the kernel also kills the worker when its parent dies. The fork server and resource
+    tracker exit by themselves once no worker is left.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = os.getppid()
+    if not _running(main_pid):  # died before the kernel was told
+        os._exit(1)
+    threading.Thread(target=_watch, args=(main_pid, parent), daemon=True).start()
+
+
+def _watch(main_pid: int, parent: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if os.getppid() != parent or not _running(main_pid):
+            os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _run_installed(run: Run) -> Record:
@@ -117,7 +169,10 @@ def _execute_pool(
 
 def _pool(job: Job, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_install, initargs=(job,)
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_install,
+        initargs=(job, os.getpid()),
     )
 
 
@@ -188,8 +243,10 @@ def _execute_dask(
                 if future.status == "finished":
                     record(run, future.result())
                 else:
-                    error = future.exception()
-                    record(run, failed(f"the Dask worker failed: {type(error).__name__}: {error}"))
+                    problem = future.exception()
+                    record(
+                        run, failed(f"the Dask worker failed: {type(problem).__name__}: {problem}")
+                    )
         except BaseException:
             client.cancel(list(futures))
             raise

@@ -9,19 +9,17 @@ lets `--resume` finish an interrupted sweep.
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from planner.errors import PlannerError
-from planner.sweep.definition import Definition
+from planner.sweep.definition import LIMIT_REASON, MAX_RUNS, Definition
 
 Mode = Literal["grid", "oat", "sample"]
 MODES: tuple[Mode, ...] = ("grid", "oat", "sample")
-
-# A grid larger than this is almost always a typo in a count; refusing it early beats queueing it.
-MAX_RUNS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -55,13 +53,10 @@ def expand(
     """
     if not definitions:
         raise ExpansionError("nothing to vary: give at least one definition")
+    _check_size(count_runs(definitions, mode, samples))
     if mode == "grid":
         if samples is not None:
             raise ExpansionError("--samples applies to --mode sample only")
-        size = 1
-        for definition in definitions:
-            size *= len(definition.values)
-        _check_size(size)
         combos = itertools.product(*(d.values for d in definitions))
         return [Run(i, tuple(c)) for i, c in enumerate(combos, start=1)]
     if mode == "oat":
@@ -79,7 +74,6 @@ def expand(
     if mode == "sample":
         if samples is None or samples < 1:
             raise ExpansionError("--mode sample needs --samples N (at least 1)")
-        _check_size(samples)
         rounding = list(whole) if whole is not None else [False] * len(definitions)
         generator = random.Random(seed)
         runs = []
@@ -93,9 +87,20 @@ def expand(
     raise ExpansionError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
 
 
+def count_runs(definitions: Sequence[Definition], mode: Mode, samples: int | None) -> int:
+    """How many runs `expand` would list, from the counts alone (nothing is built)."""
+    if mode == "grid":
+        return math.prod(len(definition.values) for definition in definitions)
+    if mode == "oat":
+        return 1 + sum(
+            sum(1 for value in d.values if not (d.relative and value == 1.0)) for d in definitions
+        )
+    return samples or 0
+
+
 def _check_size(size: int) -> None:
     if size > MAX_RUNS:
         raise ExpansionError(
-            f"the sweep would have {size:,} runs, more than {MAX_RUNS:,}; "
-            "use fewer values or --mode sample"
+            f"the sweep would have {size:,} runs: too many, since {LIMIT_REASON}; "
+            "use fewer values, or --mode sample with fewer --samples"
         )

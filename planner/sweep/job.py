@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from planner.errors import InputError
 from planner.io.raw import RawWorkbook
+from planner.options import SolveOptions
 from planner.sweep.execute import Record, failed
 from planner.sweep.expand import Run
 from planner.sweep.summary import summarise
@@ -26,11 +27,9 @@ class SolveJob:
 
     raw: RawWorkbook
     targets: tuple[Target, ...]
-    time_limit: float | None = None  # seconds per run; None: the workbook's setting
-    mip_gap: float | None = None  # None: the workbook's setting
+    options: SolveOptions  # of every run: SweepOptions.per_run()
 
     def __call__(self, run: Run) -> Record:
-        from planner.options import SolveOptions
         from planner.solve import solve_case  # imported in the worker, where it is used
 
         started = time.perf_counter()
@@ -43,16 +42,7 @@ class SolveJob:
             record = failed(f"the changed input is not valid: {problems}")
         else:
             try:
-                outcome = solve_case(
-                    case,
-                    SolveOptions(
-                        time_limit=self.time_limit,
-                        mip_gap=self.mip_gap,
-                        threads=1,
-                        coverage_duals=False,
-                        diagnose=True,
-                    ),
-                )
+                outcome = solve_case(case, self.options)
                 record = summarise(case, outcome)
             except Exception as error:  # one run's failure must not end the sweep
                 record = failed(f"{type(error).__name__}: {error}")

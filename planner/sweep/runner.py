@@ -17,14 +17,16 @@ from typing import Any
 from planner import __version__
 from planner.errors import Issue as InputIssue
 from planner.errors import PlannerError
+from planner.interrupts import noticing_interrupts
 from planner.io import read_raw
 from planner.io.raw import RawWorkbook, column_key
 from planner.results.tables import input_sha256
 from planner.schema import SWEEPS_SHEET
 from planner.sweep.definition import Definition, definitions_from_sheet
 from planner.sweep.execute import Record, default_workers, execute
-from planner.sweep.expand import Mode, Run, expand
+from planner.sweep.expand import Run, expand
 from planner.sweep.job import SolveJob
+from planner.sweep.options import SweepOptions
 from planner.sweep.report import OK_STATUSES, write_workbook
 from planner.sweep.store import (
     open_folder,
@@ -78,14 +80,21 @@ class ProgressBar:
     a terminal (a log file gets the final summary only).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = enabled  # None: when stderr is a terminal
         self._bar: Any = None
         self._without_plan: Counter[str] = Counter()
 
     def __call__(self, total: int, done: int) -> Progress:
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total, initial=done, unit="run", desc="sweep", disable=None)
+        self._bar = tqdm(
+            total=total,
+            initial=done,
+            unit="run",
+            desc="sweep",
+            disable=None if self.enabled is None else not self.enabled,
+        )
 
         def update(record: Record, _done: int, _total: int) -> None:
             if record["status"] not in OK_STATUSES:
@@ -106,24 +115,17 @@ def run_sweep(
     folder: str | Path,
     *,
     definitions: Sequence[Definition] | None = None,
-    mode: Mode = "grid",
-    samples: int | None = None,
-    seed: int = 0,
-    workers: int | None = None,
-    dask_address: str | None = None,
-    resume: bool = False,
-    time_limit: float | None = None,
-    mip_gap: float | None = None,
-    max_runs: int | None = None,
+    options: SweepOptions | None = None,
     progress: Callable[[int, int], Progress] | None = None,
     warn: Callable[[list[InputIssue]], None] | None = None,
 ) -> SweepResult:
     """Run the sweep of `definitions` (or of the input's Sweeps sheet) over the input's case.
 
-    `progress(total, already_recorded)` may return a callback that sees each recorded run;
-    `warn` sees the base case's warnings before any run starts. `max_runs` stops after that many
-    new runs (the rest stays for --resume).
+    `options` says how (mode, workers, resume, each run's SolveOptions; default: a grid on all
+    cores). `progress(total, already_recorded)` may return a callback that sees each recorded
+    run; `warn` sees the base case's warnings before any run starts.
     """
+    options = options or SweepOptions()
     started = time.perf_counter()
     input_path = Path(input_path)
     folder = Path(folder)
@@ -134,7 +136,14 @@ def run_sweep(
     if warn is not None and warnings:
         warn(warnings)
     targets = resolve(raw, definitions)
-    runs = expand(definitions, mode, samples=samples, seed=seed, whole=[t.whole for t in targets])
+    runs = expand(
+        definitions,
+        options.mode,
+        samples=options.samples,
+        seed=options.seed,
+        whole=[t.whole for t in targets],
+    )
+    solve = options.per_run()
     manifest = {
         "input": str(input_path),
         "input_sha256": input_sha256(input_path),
@@ -143,27 +152,32 @@ def run_sweep(
         "where": [d.where for d in definitions],
         "relative": [d.relative for d in definitions],
         "values": [list(d.values) for d in definitions],
-        "mode": mode,
-        "samples": samples,
-        "seed": seed if mode == "sample" else None,
+        # For charts: each input as people say it, its unit, and what its multipliers multiply.
+        "names": [t.name for t in targets],
+        "units": [t.field.unit for t in targets],
+        "bases": [t.common_base for t in targets],
+        "mode": options.mode,
+        "samples": options.samples,
+        "seed": options.seed if options.mode == "sample" else None,
         "runs": len(runs),
-        "solver_options": {"time_limit": time_limit, "mip_gap": mip_gap},
+        "solver_options": {"time_limit": solve.time_limit, "mip_gap": solve.mip_gap},
         "minerals": list(case.minerals),
         "planner_version": __version__,
     }
-    recorded = open_folder(folder, manifest, resume=resume)
+    recorded = open_folder(folder, manifest, resume=options.resume)
 
     missing = [run for run in runs if run.number not in recorded]
-    if max_runs is not None:
-        missing = missing[:max_runs]
-    labels = manifest["labels"]
-    job = SolveJob(raw, tuple(targets), time_limit=time_limit, mip_gap=mip_gap)
+    if options.max_runs is not None:
+        missing = missing[: options.max_runs]
+    labels = [d.label for d in definitions]
+    job = SolveJob(raw, tuple(targets), solve)
     done = len(recorded)
     ran = 0
     notify = progress(len(runs), done) if progress is not None else None
 
     def record(run: Run, result: Record) -> None:
         nonlocal done, ran
+        interrupts.raise_if_interrupted()  # a run cut short by Ctrl-C is not a result
         document = {"run": run.number, "values": dict(zip(labels, run.values, strict=True))}
         document.update(result)
         write_json_atomic(run_path(folder, run.number), document)
@@ -173,13 +187,14 @@ def run_sweep(
             notify(document, done, len(runs))
 
     try:
-        execute(
-            job,
-            missing,
-            record,
-            workers=workers if workers is not None else default_workers(),
-            dask_address=dask_address,
-        )
+        with noticing_interrupts() as interrupts:
+            execute(
+                job,
+                missing,
+                record,
+                workers=options.workers if options.workers is not None else default_workers(),
+                dask_address=options.dask_address,
+            )
     except KeyboardInterrupt:
         raise SweepInterrupted(
             f"interrupted: {done} of {len(runs)} runs are recorded in {folder}; "

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
-from planner.files import write_atomically
+from planner.files import remove_stale_temporaries, write_atomically
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
@@ -65,14 +65,19 @@ def open_folder(folder: Path, manifest: dict[str, Any], *, resume: bool) -> dict
                 f"cannot resume {folder}: it was made by a different sweep "
                 f"({', '.join(_describe(key) for key in different)} differ)"
             )
-        for leftover in (folder / RUNS).glob(".run-*.tmp"):  # a write cut short by a kill
-            leftover.unlink(missing_ok=True)
+        remove_stale_temporaries(folder / RUNS)  # writes cut short by a kill
+        remove_stale_temporaries(folder)
         return dict(_recorded_runs(folder, manifest["runs"]))
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"{folder} is not a folder; choose a new or empty output folder")
     if resume and folder.exists() and any(folder.iterdir()):
         raise StoreError(f"cannot resume {folder}: it has no {MANIFEST}, so it is not a sweep")
     if folder.exists() and any(folder.iterdir()):
         raise StoreError(f"{folder} is not empty; choose a new or empty output folder")
-    (folder / RUNS).mkdir(parents=True, exist_ok=True)
+    try:
+        (folder / RUNS).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the sweep folder {folder}: {error.strerror}") from None
     write_json_atomic(existing, {"format": FORMAT, **manifest})
     return {}
 

@@ -65,6 +65,29 @@ class Target:
         return self.sheet.casefold() == SETTINGS_SHEET.casefold()
 
     @property
+    def name(self) -> str:
+        """The input as people say it, for charts: "NdPr oxide price", "budget",
+        "Gallium demand (Japan)", "price (every Minerals row)"."""
+        column = self.field.name.replace("_", " ")
+        selector = self.definition.address.selector
+        if self.is_setting:
+            return column
+        if not selector:
+            return f"{column} (every {self.sheet} row)"
+        first, *rest = (value for _key, value in selector)
+        return f"{first} {column}" + (f" ({', '.join(rest)})" if rest else "")
+
+    @property
+    def common_base(self) -> float | None:
+        """The workbook value of every cell it moves, when they share one (else None): what a
+        multiplier multiplies, so that charts can show values instead of multipliers."""
+        bases = {cell.base for cell in self.cells}
+        if len(bases) != 1:
+            return None
+        (base,) = bases
+        return base
+
+    @property
     def is_probability(self) -> bool:
         return column_key(self.sheet) == "scenarios" and self.field.name == "probability"
 

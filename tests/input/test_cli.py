@@ -1,29 +1,19 @@
-"""The template, validate and convert commands and --version, run as a user runs them: `planner`
-in a subprocess, checking exit codes, stdout, stderr and the files left behind."""
+"""The template, validate and convert commands and --version, run as a user runs them, checking
+exit codes, stdout, stderr and the files left behind (in this process with click's runner; the
+usage errors also as a real process)."""
 
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from planner.io import read_raw
+from tests.hostile.cli_runner import planner, planner_process
 
 BROKEN = Path(__file__).parent / "cases" / "broken"
-
-
-def planner(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def _digest(path: Path) -> str:
@@ -164,6 +154,8 @@ def test_convert_refuses_formulas_whose_values_would_be_lost(tmp_path: Path) -> 
     assert not (tmp_path / "case").exists()
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2() -> None:
-    assert planner("validate").returncode == 2
-    assert planner("template", "x.xlsx", "--no-such-option").returncode == 2
+    """As a real process: the exit code a shell sees."""
+    assert planner_process("validate").returncode == 2
+    assert planner_process("template", "x.xlsx", "--no-such-option").returncode == 2

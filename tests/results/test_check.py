@@ -43,7 +43,7 @@ from planner.results.workbook import write_results
 from planner.solve import solve_case
 from planner.validate import read_case
 from tests.results.hand_plan import hand_case, hand_outcome
-from tests.results.results_cases import EXAMPLE, model_violations, write_random_case
+from tests.results.results_cases import EXAMPLE, write_random_case
 
 # Enough seeds to meet every feature of the generator (asserted below), few enough for seconds.
 SEEDS = range(6)
@@ -53,7 +53,7 @@ def test_the_solved_example_checks(solved_example):
     """The bundled example (the default case until a real-data case is bundled; that one is
     solved and checked by the command-line tests)."""
     case, _, path = solved_example
-    assert model_violations(case, path) == []
+    assert check_results(case, path) == []
 
 
 def test_random_cases_check(tmp_path):
@@ -66,7 +66,7 @@ def test_random_cases_check(tmp_path):
         assert outcome.status == "optimal", (seed, outcome.message)
         results = tmp_path / f"results-{seed}.xlsx"
         write_results(results, case, outcome)
-        assert model_violations(case, results) == [], seed
+        assert check_results(case, results) == [], seed
         features |= _features(case, folder)
     assert features >= {
         "lead time",
@@ -240,7 +240,7 @@ def test_results_record_which_input_they_were_made_from(solved_example, tmp_path
         scenarios.write("\n")  # a blank row: the same case, another file
     changed, _ = read_case(copy)
     assert made_from(changed, path) is False
-    assert model_violations(changed, path) == []
+    assert check_results(changed, path) == []
 
 
 def test_cvar_figures_are_recomputed_from_the_scenario_costs(tmp_path):
@@ -258,7 +258,7 @@ def test_cvar_figures_are_recomputed_from_the_scenario_costs(tmp_path):
     )
     probability = {w: s.probability for w, s in case.scenarios.items()}
     assert outcome.cvar == pytest.approx(exact_cvar(costs, probability, 0.9), rel=1e-9)
-    assert model_violations(case, path) == []
+    assert check_results(case, path) == []
     for metric in ("cvar", "cvar_eta"):
         book = openpyxl.load_workbook(path)
         _set(book, "Summary", "value", lambda x: x + 0.05 * abs(x) + 1e4, metric=metric)

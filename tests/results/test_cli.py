@@ -1,38 +1,20 @@
-"""`planner solve` and `planner check` run as a user runs them, one test per exit code."""
+"""`planner solve` and `planner check` run as a user runs them, one test per exit code (in this
+process with click's runner; the infeasible case also as a real process)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from planner.commands.common import StatusLine, bundled_input
 from planner.io import read_raw, write_raw
-from planner.results.console import StatusLine, bundled_input
-from planner.validate import read_case
-from tests.results.results_cases import EXAMPLE, TINY, has_tree, model_violations, write_case
-
-PLANNER = [sys.executable, "-m", "planner"]
-
-
-def planner(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the command line in `cwd`; the output is text, never a traceback."""
-    done = subprocess.run(
-        [*PLANNER, *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    assert "Traceback" not in done.stdout + done.stderr, done.stderr
-    return done
+from tests.hostile.cli_runner import planner, planner_process
+from tests.results.results_cases import EXAMPLE, TINY, write_case
 
 
 def folder_digest(folder: Path) -> str:
@@ -77,12 +59,8 @@ def test_solve_exits_0_writes_results_beside_the_user_and_the_plan_checks(tmp_pa
     assert figures["objective"] == pytest.approx(summary_of(results)["objective"], rel=1e-12)
     assert folder_digest(EXAMPLE) == before
     checked = planner("check", EXAMPLE, results, cwd=tmp_path)
-    if has_tree(results):
-        assert checked.returncode == 0, checked.stdout
-        assert "every constraint holds" in checked.stdout
-    else:  # a revision-2 solve: only the rules it does not impose yet may fail
-        assert model_violations(read_case(EXAMPLE)[0], results) == []
-        assert checked.returncode == 1 and "(7) release from opening stock" in checked.stdout
+    assert checked.returncode == 0, checked.stdout
+    assert "every constraint holds" in checked.stdout
 
 
 def test_solve_without_input_takes_the_bundled_case(tmp_path):
@@ -128,8 +106,10 @@ def test_usage_errors_exit_2(args, tmp_path):
     assert "Usage: planner solve" in done.stderr
 
 
+@pytest.mark.slow
 def test_infeasible_case_exits_3_with_its_diagnosis_written(tmp_path):
-    """Demand 10 t/yr must be met in full, but only 6 t/yr can be bought: 4 t short a year."""
+    """Demand 10 t/yr must be met in full, but only 6 t/yr can be bought: 4 t short a year.
+    Run as a real process: the exit code a shell sees."""
     case = write_case(
         tmp_path / "short",
         TINY,
@@ -137,10 +117,10 @@ def test_infeasible_case_exits_3_with_its_diagnosis_written(tmp_path):
         Sites="site,country,mineral",
         Stockpiles="country,mineral,capacity",
     )
-    done = planner("solve", case, "-o", "r.xlsx", "--json", "s.json", cwd=tmp_path)
+    done = planner_process("solve", case, "-o", "r.xlsx", "--json", "s.json", cwd=tmp_path)
     assert done.returncode == 3
     assert "INFEASIBLE" in done.stdout
-    assert "coverage of M in A, 2026, scenario base: 4 t short" in done.stdout
+    assert "coverage of M in A, 2026, scenario base: 4.0 t short" in done.stdout
     results = tmp_path / "r.xlsx"
     assert summary_of(results)["status"] == "infeasible"
     assert json.loads((tmp_path / "s.json").read_text())["status"] == "infeasible"
@@ -221,3 +201,32 @@ def test_the_status_line_rewrites_one_line_and_clears_it():
     with StatusLine(enabled=False, stream=quiet) as status:
         status.show("solving")
     assert quiet.getvalue() == ""
+
+
+def test_the_summary_has_one_number_style():
+    """Money in one unit for the whole summary (chosen from the largest amount), with a fixed
+    number of decimals; tonnes with thousands separators and one decimal."""
+    from planner.results.console import Money, tonnes
+
+    billions = Money([95.186e9, 2.0e8, None, float("nan")])
+    assert [billions(v) for v in (95.186e9, 2.0e8, 0.0, -1e3, None)] == [
+        "95.186 USD bn",
+        "0.200 USD bn",
+        "0.000 USD bn",
+        "0.000 USD bn",
+        "–",
+    ]
+    assert Money([5.5e6])(1234567.0) == "1.23 USD m"
+    assert Money([5500.0])(5500.0) == "5,500 USD"
+    assert [tonnes(v) for v in (104446.62, 4.0, 1e-9)] == ["104,446.6 t", "4.0 t", "0.0 t"]
+
+
+def test_every_cost_line_of_a_solve_uses_the_same_unit(tmp_path):
+    done = planner("solve", EXAMPLE, "-o", "r.xlsx", cwd=tmp_path)
+    assert done.returncode == 0
+    block = done.stdout.split("Expected discounted cost by component\n", 1)[1]
+    costs = block.split("First-stage spending", 1)[0].splitlines()
+    assert len(costs) == 11
+    units = {line.rsplit(" ", 2)[-2:][1] for line in costs}
+    assert len(units) == 1, costs
+    assert len({len(line) for line in costs}) == 1  # right-aligned in one column

@@ -16,11 +16,12 @@ from planner.errors import PlannerError
 from planner.io import read_raw, write_raw
 from planner.outcome import COST_COMPONENTS, Outcome
 from planner.results import layout, workbook
+from planner.results.check import check_results
 from planner.results.workbook import write_results, write_summary_json
 from planner.solve import solve_case
 from planner.validate import read_case
 from tests.results.hand_plan import hand_case, hand_outcome
-from tests.results.results_cases import EXAMPLE, TINY, model_violations, write_case
+from tests.results.results_cases import EXAMPLE, TINY, write_case
 
 
 def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
@@ -167,7 +168,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     countries = {row[2] for row in book["Balance"].iter_rows(min_row=2, values_only=True)}
     assert countries == {"=SUM(A1:A9)", "#N/A"}
     assert book["External"].cell(row=2, column=2).value == names["source"]
-    assert model_violations(case, path) == []
+    assert check_results(case, path) == []
 
 
 def test_a_failed_write_keeps_the_previous_file_and_leaves_nothing_behind(
@@ -237,7 +238,7 @@ def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(
         "Balance 4",
     ]
     assert len(sheet_rows(path, "Balance 4")) == len(outcome.plan.flows) - 150
-    assert model_violations(case, path) == []
+    assert check_results(case, path) == []
 
 
 def test_json_path_equal_to_results_path_is_refused(solved_tiny, tmp_path):
@@ -287,7 +288,7 @@ def test_a_year_without_demand_leaves_coverage_blank(sites, tmp_path):
     assert balance[2027]["demand"] == 0 and balance[2027]["coverage"] is None
     months = {row["year"]: row["months_of_demand"] for row in sheet_rows(path, "Stockpile")}
     assert months[2027] is None
-    assert model_violations(case, path) == []
+    assert check_results(case, path) == []
 
 
 def test_revision_3_sheets_of_the_hand_written_plan(tmp_path):

@@ -21,8 +21,20 @@ expected shortage is q·(10 − p) t; first-stage spending is P·p.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from planner.options import SolveOptions
+from planner.sweep.options import SweepOptions
 
 TINY = Path(__file__).parent / "tiny"
+
+
+def options(
+    *, workers: int = 1, time_limit: float | None = None, mip_gap: float | None = None, **rest: Any
+) -> SweepOptions:
+    """Sweep options for tests: one worker unless told, solver options as keywords."""
+    solve = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    return SweepOptions(workers=workers, solve=solve, **rest)
 
 
 def expected_cost(budget: float | None, q: float = 0.5, price: float = 100.0) -> float:

@@ -1,4 +1,5 @@
-"""`planner sweep` as a user runs it: a subprocess, its exit code, its messages and its files.
+"""`planner sweep` as a user runs it: its exit code, its messages and its files (in this process
+with click's runner; a killed sweep as a real process).
 
 The expected costs are those derived by hand in sweep_cases.py for the tiny case.
 """
@@ -20,15 +21,10 @@ from planner.io import RawSheet, read_raw, write_raw
 from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import read_runs
-from tests.sweep.sweep_cases import TINY
+from tests.hostile.cli_runner import planner
+from tests.sweep.sweep_cases import TINY, options
 
 PLANNER = [sys.executable, "-m", "planner"]
-
-
-def planner(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*PLANNER, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_sweep_from_a_yaml_file_writes_runs_workbook_and_charts(tmp_path: Path) -> None:
@@ -77,6 +73,7 @@ def test_errors_in_a_sweeps_sheet_name_its_row_and_column(tmp_path: Path) -> Non
     assert bad.stderr.startswith("error: Sweeps!3, parameter: Minerals has no column 'prise'")
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
     """Kill the whole process group mid-sweep, then --resume: the results equal a sweep that was
     never interrupted, and the input is untouched."""
@@ -104,7 +101,7 @@ def test_a_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
     assert resumed.returncode == 0, resumed.stderr
     assert f"{15 - recorded} solved now, 15 recorded" in resumed.stdout
     definitions = [parse_definition("Settings.budget=0:2000:15", "--vary 1")]
-    run_sweep(case, tmp_path / "whole", definitions=definitions, workers=1)
+    run_sweep(case, tmp_path / "whole", definitions=definitions, options=options())
 
     def figures(folder: str) -> list[dict]:
         return [

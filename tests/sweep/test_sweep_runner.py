@@ -15,12 +15,12 @@ from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import StoreError, read_runs
 from tests.sweep.sweep_cases import TINY, expected_cost
+from tests.sweep.sweep_cases import options as sweep_options
 
 
 def _sweep(folder: Path, *texts: str, **options):
     definitions = [parse_definition(t, f"--vary {i}") for i, t in enumerate(texts, start=1)]
-    options.setdefault("workers", 1)
-    return run_sweep(TINY, folder, definitions=definitions, **options)
+    return run_sweep(TINY, folder, definitions=definitions, options=sweep_options(**options))
 
 
 def _figures(folder: Path) -> list[dict]:
@@ -70,7 +70,7 @@ def test_probability_and_price_move_the_optimum_as_derived(tmp_path: Path) -> No
         parse_definition("Scenarios.probability[cut]=0.1,0.3", "--vary 1"),
         parse_definition("Minerals.price=x1,x2", "--vary 2"),
     ]
-    run_sweep(tmp_path / "case", tmp_path / "out", definitions=definitions, workers=1)
+    run_sweep(tmp_path / "case", tmp_path / "out", definitions=definitions, options=sweep_options())
     records = read_runs(tmp_path / "out")
     assert [tuple(r["values"].values()) for r in records] == [
         (0.1, 1.0),
@@ -118,7 +118,7 @@ def test_invalid_changed_inputs_are_recorded_as_failed(tmp_path: Path) -> None:
         parse_definition("Scenarios.probability[cut]=0.5,0.7", "--vary 1"),
         parse_definition("Scenarios.probability[calm]=0.5", "--vary 2"),
     ]
-    run_sweep(tmp_path / "case", tmp_path / "out", definitions=definitions, workers=1)
+    run_sweep(tmp_path / "case", tmp_path / "out", definitions=definitions, options=sweep_options())
     ok, bad = read_runs(tmp_path / "out")
     assert ok["status"] == "optimal"
     assert bad["status"] == "failed"
@@ -155,7 +155,12 @@ def test_resume_refuses_a_folder_of_another_sweep(tmp_path: Path) -> None:
     demand.write_text(demand.read_text().replace("10", "11"))
     definitions = [parse_definition("Settings.budget=0,500", "--vary 1")]
     with pytest.raises(StoreError, match=r"the input's contents differ"):
-        run_sweep(tmp_path / "case", tmp_path / "out", definitions=definitions, resume=True)
+        run_sweep(
+            tmp_path / "case",
+            tmp_path / "out",
+            definitions=definitions,
+            options=sweep_options(resume=True),
+        )
     assert json.loads((tmp_path / "out" / "manifest.json").read_text()) == manifest
 
 
@@ -206,7 +211,10 @@ def test_a_workbook_sweeps_sheet_defines_the_sweep(tmp_path: Path) -> None:
     write_raw(raw, tmp_path / "case.xlsx")
     warnings: list = []
     result = run_sweep(
-        tmp_path / "case.xlsx", tmp_path / "out", mode="oat", workers=1, warn=warnings.extend
+        tmp_path / "case.xlsx",
+        tmp_path / "out",
+        options=sweep_options(mode="oat"),
+        warn=warnings.extend,
     )
     assert result.statuses == {"optimal": 5}  # the Sweeps sheet itself is not part of the case
     assert [r["expected_cost"] for r in read_runs(tmp_path / "out")] == pytest.approx(

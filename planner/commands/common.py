@@ -1,0 +1,125 @@
+"""What several commands share: the bundled case, output paths and their checks, exit codes,
+and the one-line status shown while a solve runs."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from planner.errors import PlannerError
+from planner.files import refuse_special_file
+from planner.outcome import Status
+
+EXIT_CODES: dict[Status, int] = {
+    "optimal": 0,
+    "time_limit_feasible": 0,
+    "infeasible": 3,
+    "time_limit_no_solution": 4,
+    "solver_error": 5,
+}
+
+# The bundled cases, in order of preference: the real-data case, then the small example.
+BUNDLED = ("alliance-2026.xlsx", "alliance-2026", "example")
+
+
+def bundled_input() -> Path:
+    """The case `planner solve` (and `planner sweep`) takes when given no INPUT."""
+    folder = Path(str(resources.files("planner.inputs")))
+    for name in BUNDLED:
+        candidate = folder / name
+        if candidate.exists():
+            return candidate
+    raise PlannerError(f"no bundled case found in {folder}; give an INPUT")
+
+
+def case_name(input_path: Path) -> str:
+    """A case's name: a workbook's stem, a CSV folder's name."""
+    workbook = input_path.suffix.lower() in (".xlsx", ".xlsm")
+    return input_path.stem if workbook else input_path.name
+
+
+def default_results_path(input_path: Path) -> Path:
+    """`<case name>-results.xlsx` in the current folder."""
+    return Path.cwd() / f"{case_name(input_path)}-results.xlsx"
+
+
+def refuse_inside_input(output: Path, input_path: Path, what: str = "the output") -> None:
+    """A PlannerError when `output` is the input itself or lies inside a CSV-folder input."""
+    source = input_path.resolve()
+    target = output.resolve()
+    if target == source:
+        raise PlannerError(
+            f"{output} is the input itself; write {what} to another path so that the input "
+            "stays unchanged"
+        )
+    if source.is_dir() and target.is_relative_to(source):
+        raise PlannerError(
+            f"{output} lies inside the input folder {input_path}; write {what} elsewhere so "
+            "that the input stays unchanged"
+        )
+
+
+def check_output_file(path: Path, what: str) -> None:
+    """Before any work: `path` can become a file (not a special file, not a folder, in a folder
+    that exists)."""
+    refuse_special_file(path, what)
+    if path.is_dir():
+        raise PlannerError(f"cannot write {what} {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise PlannerError(f"cannot write {what} {path}: the folder {path.parent} does not exist")
+
+
+class StatusLine:
+    """A one-line status on a terminal, rewritten in place, with the seconds elapsed.
+
+    The solver reports stages and improving plans through `show`; a background tick refreshes
+    the elapsed time so that a long solve visibly progresses. Disabled (a no-op) when the output
+    is not a terminal or the solver log is shown.
+    """
+
+    def __init__(self, enabled: bool, stream: TextIO | None = None, tick: float = 1.0) -> None:
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.tick = tick
+        self.message = ""
+        self.started = time.perf_counter()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> StatusLine:
+        if self.enabled:
+            self._thread = threading.Thread(target=self._refresh, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._write("")
+
+    def show(self, message: str) -> None:
+        """Replace the status message."""
+        self.message = message
+        if self.enabled:
+            self._draw()
+
+    def _refresh(self) -> None:
+        while not self._stop.wait(self.tick):
+            self._draw()
+
+    def _draw(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        self._write(f"{self.message} … {elapsed:.0f} s")
+
+    def _write(self, text: str) -> None:
+        width = shutil.get_terminal_size().columns - 1
+        with self._lock:
+            self.stream.write("\r" + text[:width].ljust(width) + "\r")
+            self.stream.flush()

@@ -1,0 +1,115 @@
+"""`planner solve` and `planner check`: read, solve, write, print; re-verify a written plan."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from planner.commands.common import (
+    EXIT_CODES,
+    StatusLine,
+    bundled_input,
+    check_output_file,
+    default_results_path,
+    refuse_inside_input,
+)
+from planner.errors import PlannerError, format_issues
+from planner.interrupts import noticing_interrupts
+from planner.options import SolveOptions
+
+
+def solve_command(
+    input_path: Path | None,
+    results_path: Path | None,
+    options: SolveOptions,
+    *,
+    json_path: Path | None = None,
+    progress: bool | None = None,
+) -> int:
+    """Run `planner solve`; return its exit code (PlannerError for input and file problems).
+
+    `progress` shows the one-line status (None: when stderr is a terminal and no log is shown).
+    Every output path is checked before the input is read, so a refusal costs nothing.
+    """
+    from planner.results.console import format_outcome
+    from planner.results.workbook import write_results
+    from planner.validate import read_case
+
+    if input_path is None:
+        input_path = bundled_input()
+        click.echo(f"No INPUT given: solving the bundled case {input_path.name}.")
+    results_path = results_path or default_results_path(input_path)
+    _check_outputs(input_path, results_path, json_path)
+
+    started = time.perf_counter()
+    case, warnings = read_case(input_path)
+    read_seconds = time.perf_counter() - started
+    if warnings:
+        click.echo(format_issues(warnings), err=True)
+    click.echo(f"Read     {input_path}: {case.describe()} ({read_seconds:.2f} s)")
+
+    from planner.solve import solve_case  # after reading: input errors are reported at once
+
+    show = (not options.log and sys.stderr.isatty()) if progress is None else progress
+    with noticing_interrupts() as interrupts, StatusLine(enabled=show) as status:
+        outcome = solve_case(case, replace(options, progress=options.progress or status.show))
+    interrupts.raise_if_interrupted()  # HiGHS turns Ctrl-C into a failed solve: nothing is written
+    outcome.timings = {"read": read_seconds, **outcome.timings}
+
+    started = time.perf_counter()
+    summary = write_results(results_path, case, outcome, json_path=json_path)
+    write_seconds = time.perf_counter() - started
+    click.echo(format_outcome(case, outcome, summary))
+    written = f"Results  {results_path} ({write_seconds:.2f} s)"
+    if json_path is not None:
+        written += f", summary {json_path}"
+    click.echo(written)
+    return EXIT_CODES[outcome.status]
+
+
+def _check_outputs(input_path: Path, results_path: Path, json_path: Path | None) -> None:
+    check_output_file(results_path, "the results")
+    refuse_inside_input(results_path, input_path, "the results")
+    if json_path is not None:
+        check_output_file(json_path, "the JSON summary")
+        refuse_inside_input(json_path, input_path, "the JSON summary")
+        if json_path.resolve() == results_path.resolve():
+            raise PlannerError(f"the results workbook and the JSON summary are both {json_path}")
+
+
+def check_command(input_path: Path, results_path: Path) -> int:
+    """Run `planner check`; return 0 when the plan checks, 1 otherwise."""
+    from planner.results.check import check_results, made_from
+    from planner.validate import read_case
+
+    case, warnings = read_case(input_path)
+    if warnings:
+        click.echo(format_issues(warnings), err=True)
+    if made_from(case, results_path) is False:
+        click.echo(
+            f"note: {results_path} was made from another version or form of {input_path} "
+            "(its input_sha256 differs); checking the plan against the input as it is now",
+            err=True,
+        )
+    violations = check_results(case, results_path)
+    if not violations:
+        click.echo(
+            f"{results_path} checks against {input_path}: every constraint holds and every "
+            "reported cost, CVaR and objective matches its recomputed value."
+        )
+        return 0
+    shown = 100
+    for violation in violations[:shown]:
+        click.echo(str(violation))
+    if len(violations) > shown:
+        click.echo(f"... and {len(violations) - shown} more")
+    counts: dict[str, int] = {}
+    for violation in violations:
+        counts[violation.check] = counts.get(violation.check, 0) + 1
+    by_check = ", ".join(f"{check}: {count}" for check, count in counts.items())
+    click.echo(f"{results_path} does not check: {len(violations)} violations ({by_check}).")
+    return 1
