@@ -220,6 +220,11 @@ def progress_option(command: F) -> F:
     )(command)
 
 
+def workers_option(help: str) -> Callable[[F], F]:
+    """--workers N: local worker processes, each solving with one thread."""
+    return click.option("--workers", type=click.IntRange(min=1), metavar="N", help=help)
+
+
 def output_option(metavar: str, help: str, *, folder: bool = False) -> Callable[[F], F]:
     """-o/--output: where the command writes (a file; for sweeps a folder, also --out)."""
     kind = click.Path(file_okay=not folder, dir_okay=folder, path_type=Path)
@@ -335,12 +340,27 @@ def convert(input_path: Path, output_path: Path, force: bool) -> None:
 @solver_options()
 @json_option
 @progress_option
+@click.option(
+    "--value",
+    "with_value",
+    is_flag=True,
+    help="Also add the Value and Risk sheets of planner value to the results (re-solves the case "
+    "once per decision and per scenario).",
+)
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="Also write the one-page HTML report beside the results (RESULTS with .html).",
+)
 def solve(
     input_path: Path | None,
     output: Path | None,
     solve: SolveOptions,
     json_path: Path | None,
     progress: bool | None,
+    with_value: bool,
+    with_report: bool,
 ) -> None:
     """Find the cheapest plan for a case and write it to a results workbook.
 
@@ -362,9 +382,16 @@ def solve(
     cannot be met), 4 no plan found within the time limit, 5 solver failure or internal error,
     130 interrupted (nothing is written after Ctrl-C).
     """
-    from planner.commands.solve import solve_command
+    from planner.commands.solve import SolveExtras, solve_command
 
-    code = solve_command(input_path, output, solve, json_path=json_path, progress=progress)
+    code = solve_command(
+        input_path,
+        output,
+        solve,
+        json_path=json_path,
+        progress=progress,
+        extras=SolveExtras(value=with_value, report=with_report),
+    )
     click.get_current_context().exit(code)
 
 
@@ -421,10 +448,8 @@ def check(input_path: Path, results_path: Path) -> None:
     "Output folder (default: INPUT's name followed by -sweep, in the current folder).",
     folder=True,
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    help="Worker processes on this machine (default: all cores); each solve uses one thread.",
+@workers_option(
+    "Worker processes on this machine (default: all cores); each solve uses one thread."
 )
 @click.option(
     "--dask",
@@ -548,38 +573,22 @@ def compare(first_path: Path, second_path: Path, output_path: Path | None) -> No
 
 @main.command()
 @click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="VALUE.xlsx",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the Value and Risk sheets (default: INPUT's name followed by "
-    "-value.xlsx, in the current folder). Never the input itself.",
+@output_option(
+    "VALUE.xlsx",
+    "Where to write the Value and Risk sheets (default: INPUT's name followed by -value.xlsx, "
+    "in the current folder). Never the input itself.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    help="Worker processes for the re-solves (default: all cores); each uses one thread.",
-)
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per solve."
-)
-@click.option("--mip-gap", type=click.FloatRange(min=0), help="Relative MIP gap of each solve.")
-@click.option(
-    "--json",
-    "json_path",
-    metavar="PATH",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the headline figures (objective, EVPI, VSS, ...) as a JSON object.",
-)
+@workers_option("Worker processes for the re-solves (default: all cores); each uses one thread.")
+@solver_options(threads=False)
+@json_option
+@progress_option
 def value(
     input_path: Path | None,
     output: Path | None,
     workers: int | None,
-    time_limit: float | None,
-    mip_gap: float | None,
+    solve: SolveOptions,
     json_path: Path | None,
+    progress: bool | None,
 ) -> None:
     """What each decision of the plan is worth, and what planning for risk is worth.
 
@@ -600,14 +609,9 @@ def value(
     Exit codes: 0 valued, 1 input errors, 2 usage errors, 3 the case itself is infeasible,
     4 no plan within the time limit, 5 solver failure.
     """
-    from planner.value.console import value_command
+    from planner.commands.value import value_command
 
     code = value_command(
-        input_path,
-        output,
-        workers=workers,
-        time_limit=time_limit,
-        mip_gap=mip_gap,
-        json_path=json_path,
+        input_path, output, solve, workers=workers, json_path=json_path, progress=progress
     )
     click.get_current_context().exit(code)

@@ -74,6 +74,20 @@ def check_output_file(path: Path, what: str) -> None:
         raise PlannerError(f"cannot write {what} {path}: the folder {path.parent} does not exist")
 
 
+def check_outputs(
+    input_path: Path, output: Path, json_path: Path | None, *, what: str = "the output"
+) -> None:
+    """Refuse, before any work, an output or JSON path that would replace the input, land
+    inside it, replace a special file, or name the same file twice."""
+    check_output_file(output, what)
+    refuse_inside_input(output, input_path, what)
+    if json_path is not None:
+        check_output_file(json_path, "the JSON summary")
+        refuse_inside_input(json_path, input_path, "the JSON summary")
+        if json_path.resolve() == output.resolve():
+            raise PlannerError(f"{what} and the JSON summary are both {json_path}")
+
+
 class StatusLine:
     """A one-line status on a terminal, rewritten in place, with the seconds elapsed.
 

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
+from planner.case import Case
 from planner.commands.common import (
     EXIT_CODES,
     StatusLine,
     bundled_input,
-    check_output_file,
+    check_outputs,
     default_results_path,
-    refuse_inside_input,
 )
-from planner.errors import PlannerError, format_issues
+from planner.errors import format_issues
 from planner.interrupts import noticing_interrupts
 from planner.options import SolveOptions
+
+
+@dataclass(frozen=True)
+class SolveExtras:
+    """What `planner solve` writes besides the results workbook."""
+
+    value: bool = False  # add the Value and Risk sheets of `planner value`
+    report: bool = False  # write the HTML report beside the results
 
 
 def solve_command(
@@ -29,6 +37,7 @@ def solve_command(
     *,
     json_path: Path | None = None,
     progress: bool | None = None,
+    extras: SolveExtras = SolveExtras(),
 ) -> int:
     """Run `planner solve`; return its exit code (PlannerError for input and file problems).
 
@@ -43,7 +52,7 @@ def solve_command(
         input_path = bundled_input()
         click.echo(f"No INPUT given: solving the bundled case {input_path.name}.")
     results_path = results_path or default_results_path(input_path)
-    _check_outputs(input_path, results_path, json_path)
+    check_outputs(input_path, results_path, json_path, what="the results")
 
     started = time.perf_counter()
     case, warnings = read_case(input_path)
@@ -68,17 +77,23 @@ def solve_command(
     if json_path is not None:
         written += f", summary {json_path}"
     click.echo(written)
+    if extras.value and outcome.plan is not None:
+        _add_value(case, results_path, options, show)
+    if extras.report:
+        from planner.report import write_report
+
+        click.echo(f"Report   {write_report(results_path)}")
     return EXIT_CODES[outcome.status]
 
 
-def _check_outputs(input_path: Path, results_path: Path, json_path: Path | None) -> None:
-    check_output_file(results_path, "the results")
-    refuse_inside_input(results_path, input_path, "the results")
-    if json_path is not None:
-        check_output_file(json_path, "the JSON summary")
-        refuse_inside_input(json_path, input_path, "the JSON summary")
-        if json_path.resolve() == results_path.resolve():
-            raise PlannerError(f"the results workbook and the JSON summary are both {json_path}")
+def _add_value(case: Case, results_path: Path, options: SolveOptions, progress: bool) -> None:
+    """`--value`: the Value and Risk sheets of `planner value`, added to the results."""
+    from planner.commands.value import value_report
+    from planner.value.workbook import add_value_sheets
+
+    report = value_report(case, replace(options, progress=None), None, progress=progress)
+    add_value_sheets(results_path, report)
+    click.echo(f"Value    added the Value and Risk sheets to {results_path}")
 
 
 def check_command(input_path: Path, results_path: Path) -> int:

@@ -1,17 +1,12 @@
-"""What `planner value` does and prints: read, analyse with a progress bar, write, summarise."""
+"""What `planner value` shows: a progress bar over the re-solves and the summary table."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Any
 
-import click
 import pandas as pd
 
-from planner.errors import PlannerError, format_issues
-from planner.options import SolveOptions
-from planner.value.analysis import Done, ValueReport, analyse
+from planner.value.analysis import Done, ValueReport
 from planner.value.tables import TOTAL, figures, value_table
 from planner.value.tasks import TaskResult
 
@@ -21,13 +16,14 @@ TOP = 10
 class ProgressBar:
     """A tqdm bar over the re-solves (silent when stderr is not a terminal), as sweeps show."""
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool | None = None) -> None:
         self._bar: Any = None
+        self._disable = None if enabled is None else not enabled  # None: shown on a terminal
 
     def __call__(self, total: int) -> Done:
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total, unit="re-solve", desc="value", disable=None)
+        self._bar = tqdm(total=total, unit="re-solve", desc="value", disable=self._disable)
 
         def update(_result: TaskResult) -> None:
             self._bar.update(1)
@@ -37,60 +33,6 @@ class ProgressBar:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-
-def default_value_path(input_path: Path) -> Path:
-    """`<input stem>-value.xlsx` in the current folder."""
-    stem = input_path.stem if input_path.suffix.lower() in (".xlsx", ".xlsm") else input_path.name
-    return Path.cwd() / f"{stem}-value.xlsx"
-
-
-def value_command(
-    input_path: Path | None,
-    output: Path | None,
-    *,
-    workers: int | None,
-    time_limit: float | None,
-    mip_gap: float | None,
-    json_path: Path | None,
-) -> int:
-    """Run `planner value`; return its exit code (PlannerError for input and file problems)."""
-    from planner.results.console import bundled_input
-    from planner.results.workbook import refuse_input_as_output, write_summary_json
-    from planner.validate import read_case
-    from planner.value.parallel import default_workers
-    from planner.value.workbook import write_value_workbook
-
-    if input_path is None:
-        input_path = bundled_input()
-        click.echo(f"No INPUT given: valuing the bundled case {input_path.name}.")
-    output = output or default_value_path(input_path)
-    for target in (output, json_path):
-        if target is not None:
-            refuse_input_as_output(target, str(input_path))
-    if json_path is not None and json_path.resolve() == output.resolve():
-        raise PlannerError(f"the value workbook and the JSON summary are both {output}")
-    started = time.perf_counter()
-    case, warnings = read_case(input_path)
-    if warnings:
-        click.echo(format_issues(warnings), err=True)
-    click.echo(f"Read     {input_path}: {case.describe()} ({time.perf_counter() - started:.2f} s)")
-    bar = ProgressBar()
-    try:
-        report = analyse(
-            case,
-            SolveOptions(time_limit=time_limit, mip_gap=mip_gap),
-            workers=workers or default_workers(),
-            progress=bar,
-        )
-    finally:
-        bar.close()
-    write_value_workbook(output, report)
-    if json_path is not None:
-        write_summary_json(json_path, figures(report))  # type: ignore[arg-type]
-    click.echo(format_report(report))
-    click.echo(f"Results  {output}" + (f", summary {json_path}" if json_path else ""))
-    return 0
 
 
 def _usd(value: object) -> str:

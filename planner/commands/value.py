@@ -1,0 +1,73 @@
+"""`planner value` (and `planner solve --value`): the value of each decision, EVPI and VSS."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from planner.commands.common import bundled_input, case_name, check_outputs
+from planner.errors import format_issues
+from planner.options import SolveOptions
+
+if TYPE_CHECKING:
+    from planner.case import Case
+    from planner.value.analysis import ValueReport
+
+
+def default_value_path(input_path: Path) -> Path:
+    """`<input stem>-value.xlsx` in the current folder."""
+    return Path.cwd() / f"{case_name(input_path)}-value.xlsx"
+
+
+def value_command(
+    input_path: Path | None,
+    output: Path | None,
+    options: SolveOptions,
+    *,
+    workers: int | None = None,
+    json_path: Path | None = None,
+    progress: bool | None = None,
+) -> int:
+    """Run `planner value`; return its exit code (PlannerError for input and file problems)."""
+    from planner.results.workbook import write_summary_json
+    from planner.validate import read_case
+    from planner.value.tables import figures
+    from planner.value.workbook import write_value_workbook
+
+    if input_path is None:
+        input_path = bundled_input()
+        click.echo(f"No INPUT given: valuing the bundled case {input_path.name}.")
+    output = output or default_value_path(input_path)
+    check_outputs(input_path, output, json_path, what="the value workbook")
+    started = time.perf_counter()
+    case, warnings = read_case(input_path)
+    if warnings:
+        click.echo(format_issues(warnings), err=True)
+    click.echo(f"Read     {input_path}: {case.describe()} ({time.perf_counter() - started:.2f} s)")
+    report = value_report(case, options, workers, progress=progress)
+    write_value_workbook(output, report)
+    if json_path is not None:
+        write_summary_json(json_path, figures(report))  # type: ignore[arg-type]
+    click.echo(f"Results  {output}" + (f", summary {json_path}" if json_path else ""))
+    return 0
+
+
+def value_report(
+    case: Case, options: SolveOptions, workers: int | None, *, progress: bool | None = None
+) -> ValueReport:
+    """Analyse `case` with a progress bar over the re-solves (None: shown on a terminal); print
+    the summary table."""
+    from planner.value.analysis import analyse
+    from planner.value.console import ProgressBar, format_report
+    from planner.value.parallel import default_workers
+
+    bar = ProgressBar(enabled=progress)
+    try:
+        report = analyse(case, options, workers=workers or default_workers(), progress=bar)
+    finally:
+        bar.close()
+    click.echo(format_report(report))
+    return report
