@@ -16,13 +16,14 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from planner.case import Case
 from planner.files import write_atomically
 from planner.options import SolveOptions
-from planner.outcome import Outcome
+from planner.outcome import Outcome, Plan
 from planner.results.console import format_outcome
 from planner.results.tables import summary_figures
 from planner.solve import solve_case
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "inputs" / "alliance-2026"
 BROAD_BANS = ("broad_ban_2028", "broad_ban_2031", "broad_ban_2034")
 FLOOR_OFFER = "MP floor 110"
+Kind = Literal["two_sided", "floor"]  # Offer.kind
 # Variants only need the objective and the plan, not the marginal cost of coverage.
 VARIANT = SolveOptions(coverage_duals=False)
 # A strike found to within 1 USD/kg is as precise as the price figures behind it.
@@ -69,12 +71,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if outcome.plan is None:
         print(f"the case does not solve: {outcome.message}", file=sys.stderr)
         return 5
-    strikes = {kind: floor_entry_strike(case, kind) for kind in ("floor", "two_sided")}
+    kinds: tuple[Kind, ...] = ("floor", "two_sided")
+    strikes = {kind: floor_entry_strike(case, kind) for kind in kinds}
     text = readme(case, outcome, known_date_costs(case), strikes)
     path = args.output or args.input / "README.md"
     write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     print(f"Wrote {path}")
     return 0
+
+
+def plan_of(outcome: Outcome) -> Plan:
+    """The plan of a solve that must have one (the generator stops on a case that has none)."""
+    if outcome.plan is None:
+        raise RuntimeError(f"the solve has no plan: {outcome.message}")
+    return outcome.plan
+
+
+def objective_of(outcome: Outcome) -> float:
+    if outcome.objective is None:
+        raise RuntimeError(f"the solve has no objective: {outcome.message}")
+    return outcome.objective
 
 
 # --- variants -----------------------------------------------------------------------------------
@@ -109,19 +125,17 @@ def known_date_costs(case: Case) -> dict[str, float]:
     return costs
 
 
-def floor_accepted(case: Case, strike: float, kind: str = "floor") -> bool:
+def floor_accepted(case: Case, strike: float, kind: Kind = "floor") -> bool:
     """Whether the plan takes the MP Materials offer at `strike`, as a floor or as a two-sided
     contract (which caps the price the alliance pays in a ban at the strike)."""
     offer = dataclasses.replace(case.offers[FLOOR_OFFER], strike=strike, kind=kind)
     variant = dataclasses.replace(case, offers={**case.offers, FLOOR_OFFER: offer})
     outcome = solve_case(variant, VARIANT)
-    if outcome.plan is None:
-        raise RuntimeError(f"the floor variant at {strike} USD/t does not solve")
-    offers = outcome.plan.offers.set_index("offer")["accepted"]
+    offers = plan_of(outcome).offers.set_index("offer")["accepted"]
     return bool(offers[FLOOR_OFFER])
 
 
-def floor_entry_strike(case: Case, kind: str = "floor", top: float = 200_000.0) -> float | None:
+def floor_entry_strike(case: Case, kind: Kind = "floor", top: float = 200_000.0) -> float | None:
     """The highest strike (USD/t) at which the plan takes the MP Materials offer, to STRIKE_STEP;
     None when it refuses it even at 0 (a floor at 0 only buys tonnes at market price)."""
     low, high = 0.0, top
@@ -156,7 +170,7 @@ def markdown(frame: pd.DataFrame) -> list[str]:
 
 def stock_by_scenario(case: Case, outcome: Outcome) -> pd.DataFrame:
     """Physical stock (t, all holders together), the largest at any year's end, per scenario."""
-    flows = outcome.plan.flows
+    flows = plan_of(outcome).flows
     total = flows.groupby(["mineral", "scenario", "year"])["inventory"].sum()
     peak = total.groupby(["mineral", "scenario"]).max().unstack("scenario")
     peak = peak.reindex(index=list(case.minerals), columns=list(case.scenarios)).fillna(0.0)
@@ -165,7 +179,7 @@ def stock_by_scenario(case: Case, outcome: Outcome) -> pd.DataFrame:
 
 
 def stock_against_world(case: Case, outcome: Outcome) -> pd.DataFrame:
-    flows = outcome.plan.flows
+    flows = plan_of(outcome).flows
     total = flows.groupby(["mineral", "scenario", "year"])["inventory"].sum()
     peak = total.groupby("mineral").max()
     rows = []
@@ -180,7 +194,7 @@ def stock_against_world(case: Case, outcome: Outcome) -> pd.DataFrame:
 def first_stage_spending(case: Case, outcome: Outcome) -> pd.DataFrame:
     """country, mineral, amount: stock purchases at base prices and refinery capex (USD,
     undiscounted), what the budget (constraint 11) counts."""
-    plan = outcome.plan
+    plan = plan_of(outcome)
     bought = plan.purchases.assign(
         amount=[
             case.price[(m, y)] * p
@@ -209,7 +223,7 @@ def spending_by_member(case: Case, outcome: Outcome) -> pd.DataFrame:
 
 def stock_by_member(case: Case, outcome: Outcome) -> pd.DataFrame:
     """Stock bought (t) by holder and mineral, and its value at base prices."""
-    bought = outcome.plan.purchases.pivot_table(
+    bought = plan_of(outcome).purchases.pivot_table(
         index="mineral", columns="country", values="purchase", aggfunc="sum", fill_value=0.0
     )
     holders = [c for c in case.countries if c in bought.columns]
@@ -222,7 +236,7 @@ def stock_by_member(case: Case, outcome: Outcome) -> pd.DataFrame:
 
 
 def shortages(case: Case, outcome: Outcome) -> pd.DataFrame:
-    flows = outcome.plan.flows.copy()
+    flows = plan_of(outcome).flows.copy()
     demand = [
         case.demand.get((m, r, y), 0.0)
         for m, r, y in flows[["mineral", "country", "year"]].itertuples(index=False)
@@ -253,6 +267,8 @@ def shortages(case: Case, outcome: Outcome) -> pd.DataFrame:
 
 def scenario_costs(outcome: Outcome) -> pd.DataFrame:
     costs = outcome.scenario_costs
+    if costs is None:
+        raise RuntimeError("the solve has no scenario costs")
     return pd.DataFrame(
         {
             "scenario": costs["scenario"],
@@ -274,7 +290,7 @@ def plan_summary(case: Case, outcome: Outcome) -> list[str]:
 def hedging_paragraph(case: Case, outcome: Outcome, known: dict[str, float]) -> list[str]:
     broad = sum(case.scenarios[name].probability for name in BROAD_BANS)
     expected_known = sum(case.scenarios[n].probability / broad * known[n] for n in BROAD_BANS)
-    cost = outcome.objective - expected_known
+    cost = objective_of(outcome) - expected_known
     rows = [
         (name, f"{case.scenarios[name].probability:g}", usd(known[name])) for name in BROAD_BANS
     ]
@@ -286,15 +302,15 @@ def hedging_paragraph(case: Case, outcome: Outcome, known: dict[str, float]) -> 
         "",
         f"Weighted by the probabilities of the dates, a plan that knows the date in advance "
         f"expects to cost {usd(expected_known)} USD; the plan that must hedge the date costs "
-        f"{usd(outcome.objective)} USD. Holding for an uncertain date costs "
-        f"**{usd(cost)} USD** ({cost / outcome.objective:.2%} of the objective): the stock has to "
-        "be bought before the earliest plausible ban and carried until the latest.",
+        f"{usd(objective_of(outcome))} USD. Holding for an uncertain date costs "
+        f"**{usd(cost)} USD** ({cost / objective_of(outcome):.2%} of the objective): the stock "
+        "has to be bought before the earliest plausible ban and carried until the latest.",
     ]
 
 
 def floor_paragraph(case: Case, outcome: Outcome, strike: float | None) -> str:
     offer = case.offers[FLOOR_OFFER]
-    accepted = bool(outcome.plan.offers.set_index("offer")["accepted"][FLOOR_OFFER])
+    accepted = bool(plan_of(outcome).offers.set_index("offer")["accepted"][FLOOR_OFFER])
     at_case = "takes" if accepted else "does not take"
     head = (
         f"The MP Materials floor is modelled as what the deal secures: {offer.volume:,.0f} t/yr "
@@ -332,7 +348,7 @@ def two_sided_sentence(strike: float | None) -> str:
 
 
 def readme(
-    case: Case, outcome: Outcome, known: dict[str, float], strikes: dict[str, float | None]
+    case: Case, outcome: Outcome, known: dict[str, float], strikes: dict[Kind, float | None]
 ) -> str:
     lines = [
         "# alliance-2026: the bundled real-data case",
@@ -366,7 +382,7 @@ def readme(
         "",
         *plan_summary(case, outcome),
         "",
-        f"The plan reaches an objective of {usd(outcome.objective)} USD.",
+        f"The plan reaches an objective of {usd(objective_of(outcome))} USD.",
         "",
         "## Stock held, per scenario (physical tonnes)",
         "",
