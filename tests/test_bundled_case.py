@@ -215,6 +215,7 @@ def test_stock_stays_under_a_year_of_world_supply(case: Case, solved: tuple[Outc
     from examples.alliance_2026.make_readme import WORLD_SUPPLY
 
     outcome, _ = solved
+    assert outcome.plan is not None
     sources = (FOLDER / "SOURCES.md").read_text(encoding="utf-8")
     explained = sources.split("Stock above a year of world supply", 1)[-1].split("\n## ", 1)[0]
     total = outcome.plan.flows.groupby(["mineral", "scenario", "year"])["inventory"].sum()
