@@ -332,7 +332,7 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         "",
     ]
     if vault is not None:
-        lines += _vault_section(vault, points, minerals, steps)
+        lines += _vault_section(vault, points, minerals, steps, data)
         lines += _vault_by_member(data)
     lines += [
         "## The frontier",
@@ -342,9 +342,10 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         "",
         "Expected cost is the objective's expected discounted cost of supplying the alliance "
         "(refining, contracts, purchases, holding, shipping and the penalty on unmet demand). "
-        "Expected shortage is the probability-weighted unmet demand over the horizon, all "
-        "minerals together. Worst-scenario coverage is the lowest share of demand met by any "
-        "country, in any year, in any scenario.",
+        "Expected shortage is the probability-weighted unmet demand over the horizon; the chart "
+        "adds the tonnes of all minerals, the tables value them at base prices instead (a tonne "
+        "of terbium is not a tonne of graphite). Worst-scenario coverage is the lowest share of "
+        "demand met by any country, in any year, in any scenario.",
         "",
     ]
     if unsolved:
@@ -363,9 +364,9 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         "",
         "## Every budget",
         "",
-        "| budget | expected cost | value of the last $1bn | expected shortage | worst-scenario "
-        "coverage | stockpile purchases | largest expected stock, value | refineries | CfD offers "
-        "accepted |",
+        "| budget | expected cost | value of the last $1bn | expected shortage, value | "
+        "worst-scenario coverage | stockpile purchases | largest expected stock, value | "
+        "refineries | CfD offers accepted |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for point in points:
@@ -375,7 +376,8 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         value = steps.get(point.budget)
         lines.append(
             f"| {usd(point.budget)} | {usd(point['expected_cost'])} | "
-            f"{usd(value) if value is not None else ''} | {tonnes(point['shortage_t'])} | "
+            f"{usd(value) if value is not None else ''} | "
+            f"{usd(shortage_value(point, minerals, data))} | "
             f"{share(point['coverage_worst'])} | {usd(point['spend_stockpile'])} | "
             f"{usd(held_value(point, minerals, data))} | {usd(point['spend_capex'])} | "
             f"{int(point['offers_accepted'])} |"
@@ -391,6 +393,11 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         "",
     ]
     return "\n".join(lines)
+
+
+def shortage_value(point: Point, minerals: Sequence[str], data: Case) -> float:
+    """Expected shortage of each mineral at its base price, USD, summed over minerals."""
+    return sum(point[f"shortage_t[{m}]"] * data.minerals[m].price for m in minerals)
 
 
 def held_value(point: Point, minerals: Sequence[str], data: Case) -> float:
@@ -485,7 +492,11 @@ def _change(before: float, after: float, text: Callable[[float], str]) -> str:
 
 
 def _vault_section(
-    vault: Point, points: Sequence[Point], minerals: Sequence[str], steps: dict[float, float]
+    vault: Point,
+    points: Sequence[Point],
+    minerals: Sequence[str],
+    steps: dict[float, float],
+    data: Case,
 ) -> list[str]:
     lines = ["## What $12 billion buys", ""]
     if not vault.solved:
@@ -493,6 +504,7 @@ def _vault_section(
     solved = [p for p in points if p.solved]
     first, most = solved[0], solved[-1]
     spent = vault["spend_total"]
+    short_at_vault = shortage_value(vault, minerals, data)
     built = [m for m in minerals if vault[f"capacity_tpa[{m}]"] > 0]
     text = (
         f"With Project Vault's $12bn the plan spends {usd(spent)}: "
@@ -509,8 +521,9 @@ def _vault_section(
             else ""
         )
         + f" and {usd(vault['expected_cost'] - most['expected_cost'])} more than with "
-        f"{usd(most.budget)}. Expected shortage "
-        f"{_change(first['shortage_t'], vault['shortage_t'], tonnes)}; in the worst scenario "
+        f"{usd(most.budget)}. Expected shortage, valued at base prices, "
+        f"{_change(shortage_value(first, minerals, data), short_at_vault, usd)}"
+        "; in the worst scenario "
         f"every country still gets at least {share(vault['coverage_worst'])} of its demand of "
         f"every mineral ({share(first['coverage_worst'])} at {usd(first.budget)})."
     )
