@@ -37,10 +37,28 @@ RARE_EARTH_THREATS = ("ree_ban_2027", *BROAD_BANS)
 GA_GE_SB = ("Gallium", "Germanium", "Antimony")
 
 
+# The stock-obligation columns of model revision 3: until the schema knows them, validation
+# warns that they are unknown and ignores them; no other issue is acceptable.
+OBLIGATION_COLUMNS = ("min_days", "obligation_from")
+
+
+def unexpected(issues: list) -> list[str]:
+    """Every issue except the warnings about the obligation columns not yet in the schema."""
+    return [
+        str(issue)
+        for issue in issues
+        if not (
+            issue.severity == "warning"
+            and issue.sheet == "Stockpiles"
+            and issue.column in OBLIGATION_COLUMNS
+        )
+    ]
+
+
 @pytest.fixture(scope="module")
 def case() -> Case:
     case, issues = read_case(FOLDER)
-    assert issues == [], [str(issue) for issue in issues]
+    assert unexpected(issues) == []
     return case
 
 
@@ -58,7 +76,7 @@ def test_workbook_holds_the_folder(case: Case):
     cell equal (README included), and so the same validated case."""
     assert read_raw(WORKBOOK) == read_raw(FOLDER)
     workbook_case, issues = read_case(WORKBOOK)
-    assert issues == []
+    assert unexpected(issues) == []
     assert dataclasses.replace(workbook_case, origin="") == dataclasses.replace(case, origin="")
 
 
@@ -224,3 +242,22 @@ def test_stock_stays_under_a_year_of_world_supply(case: Case, solved: tuple[Outc
         world, _ = WORLD_SUPPLY[mineral]
         if peak.get(mineral, 0.0) > world:
             assert f"| {mineral} |" in explained, (mineral, peak[mineral], world)
+
+
+def test_stock_obligations_fit_their_stockpiles(case: Case):
+    """Every announced stock obligation (Stockpiles.min_days, SOURCES.md) is below its
+    stockpile's capacity in every year, so the obligation can be held; read from the folder so
+    that the check holds whether or not the schema knows the columns yet."""
+    import csv
+
+    with (FOLDER / "Stockpiles.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row.get("min_days")]
+    assert {row["country"] for row in rows} == {"United States", "Japan", "South Korea"}
+    for row in rows:
+        country, mineral = row["country"], row["mineral"]
+        first = int(row["obligation_from"])
+        assert case.settings.start_year <= first <= case.settings.end_year
+        capacity = case.stockpiles[(country, mineral)].capacity
+        for year in range(first, case.settings.end_year + 1):
+            required = float(row["min_days"]) / 365 * case.demand.get((mineral, country, year), 0)
+            assert required <= capacity, (country, mineral, year, required, capacity)
