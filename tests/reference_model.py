@@ -137,7 +137,10 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
             terms[col] += case.sites[n].capex_per_tpa
         for (m, _, t), col in p.items():
             terms[col] += case.price[m, t]
-        lp.row(terms, -INF, s.budget)
+        # Rows in USD are written in millions of USD: a row in USD (coefficients to 1e9,
+        # right-hand side 1.2e10) can be declared infeasible over the rounding error of its
+        # activity.
+        lp.row({col: coef / 1e6 for col, coef in terms.items()}, -INF, s.budget / 1e6)
     for r, country in case.countries.items():  # 16
         if country.budget is None:
             continue
@@ -151,7 +154,7 @@ def reference_objective(case: Case, mip_gap: float = 0.0) -> tuple[str, float | 
         for (m, rr, t), col in p.items():
             if rr == r:
                 terms[col] += case.price[m, t]
-        lp.row(terms, -INF, country.budget)
+        lp.row({col: coef / 1e6 for col, coef in terms.items()}, -INF, country.budget / 1e6)
 
     def online(n: str, t: int) -> tuple[float, dict[int, float]]:
         """C(s,t) as (constant, terms)."""

@@ -32,15 +32,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from planner.case import Case
 from planner.commands.common import bundled_input
 from planner.files import write_atomically
 from planner.options import SolveOptions
+from planner.solve import solve_case
 from planner.sweep.charts import mineral_style
 from planner.sweep.definition import parse_definition
 from planner.sweep.options import SweepOptions
 from planner.sweep.report import OK_STATUSES
 from planner.sweep.runner import ProgressBar, run_sweep
 from planner.sweep.store import read_manifest, read_runs
+from planner.validate import read_case
 
 HERE = Path(__file__).resolve().parent
 BUDGET = "Settings.budget"
@@ -110,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     frontier(HERE / "frontier.png", points)
     split(HERE / "split.png", points, minerals)
     marginal(HERE / "marginal.png", points)
-    text = readme(points, minerals, case_name(case))
+    loaded, _ = read_case(case)
+    text = readme(points, minerals, case_name(case), loaded)
     write_atomically(HERE / "README.md", lambda path: path.write_text(text, encoding="utf-8"))
     print(f"Wrote {HERE / 'README.md'} and its charts from {len(points)} runs.")
     return 0
@@ -305,7 +309,7 @@ def saturation(points: Sequence[Point]) -> Point | None:
     return saturated
 
 
-def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
+def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Case) -> str:
     """The study's README, every figure taken from the sweep's runs."""
     unsolved = [p for p in points if not p.solved]
     steps = {after.budget: value for _, after, value in marginal_values(points)}
@@ -332,7 +336,8 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
         "",
     ]
     if vault is not None:
-        lines += _vault_section(vault, points, minerals, steps)
+        lines += _vault_section(vault, points, minerals, steps, data)
+        lines += _vault_by_member(data)
     lines += [
         "## The frontier",
         "",
@@ -341,16 +346,17 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
         "",
         "Expected cost is the objective's expected discounted cost of supplying the alliance "
         "(refining, contracts, purchases, holding, shipping and the penalty on unmet demand). "
-        "Expected shortage is the probability-weighted unmet demand over the horizon, all "
-        "minerals together. Worst-scenario coverage is the lowest share of demand met by any "
-        "country, in any year, in any scenario.",
+        "Expected shortage is the probability-weighted unmet demand over the horizon; the chart "
+        "adds the tonnes of all minerals, the tables value them at base prices instead (a tonne "
+        "of terbium is not a tonne of graphite). Worst-scenario coverage is the lowest share of "
+        "demand met by any country, in any year, in any scenario.",
         "",
     ]
     if unsolved:
         lines += [_no_plan_sentence(unsolved), ""]
     saturated = saturation(points)
     if saturated is not None and saturated.budget < points[-1].budget:
-        lines += [_saturation_sentence(saturated, points[-1], minerals), ""]
+        lines += [_saturation_sentence(saturated, points[-1], minerals, data), ""]
     lines += [
         "## How each budget is used",
         "",
@@ -362,8 +368,9 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
         "",
         "## Every budget",
         "",
-        "| budget | expected cost | value of the last $1bn | expected shortage | worst-scenario "
-        "coverage | stockpile purchases | largest stock held | refineries | CfD offers accepted |",
+        "| budget | expected cost | value of the last $1bn | expected shortage, value | "
+        "worst-scenario coverage | stockpile purchases | largest expected stock, value | "
+        "refineries | CfD offers accepted |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for point in points:
@@ -373,16 +380,18 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
         value = steps.get(point.budget)
         lines.append(
             f"| {usd(point.budget)} | {usd(point['expected_cost'])} | "
-            f"{usd(value) if value is not None else ''} | {tonnes(point['shortage_t'])} | "
+            f"{usd(value) if value is not None else ''} | "
+            f"{usd(shortage_value(point, minerals, data))} | "
             f"{share(point['coverage_worst'])} | {usd(point['spend_stockpile'])} | "
-            f"{tonnes(held(point, minerals))} | {usd(point['spend_capex'])} | "
+            f"{usd(held_value(point, minerals, data))} | {usd(point['spend_capex'])} | "
             f"{int(point['offers_accepted'])} |"
         )
     lines += [
         "",
         "Spending is at base prices, undiscounted (what the budget counts); expected cost is "
-        "discounted. The largest stock held is, for each mineral, the peak over the years of the "
-        "expected stock at a year's end in all countries, summed over minerals. Every run's full "
+        "discounted. The largest expected stock is, for each mineral, the peak over the years of "
+        "the probability-weighted stock at a year's end in all countries, valued at base prices "
+        "and summed over minerals (tonnes of different minerals are not added). Every run's full "
         "record (cost components, spending, stockpiles and capacity by mineral, the offers "
         "accepted) is in `sweep/sweep.xlsx` after running the study.",
         "",
@@ -390,9 +399,65 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str) -> str:
     return "\n".join(lines)
 
 
-def held(point: Point, minerals: Sequence[str]) -> float:
-    """Sum over minerals of the largest expected stock held."""
-    return sum(point[f"stock_peak_t[{m}]"] for m in minerals)
+def shortage_value(point: Point, minerals: Sequence[str], data: Case) -> float:
+    """Expected shortage of each mineral at its base price, USD, summed over minerals."""
+    return sum(point[f"shortage_t[{m}]"] * data.minerals[m].price for m in minerals)
+
+
+def held_value(point: Point, minerals: Sequence[str], data: Case) -> float:
+    """The largest expected stock of each mineral at its base price, USD, summed over minerals."""
+    return sum(point[f"stock_peak_t[{m}]"] * data.minerals[m].price for m in minerals)
+
+
+def _vault_by_member(data: Case) -> list[str]:
+    """One solve at the case's own budget: physical stock per scenario and spending by member."""
+    outcome = solve_case(data, SolveOptions(mip_gap=MIP_GAP, coverage_duals=False))
+    if outcome.plan is None:
+        return []
+    plan = outcome.plan
+    total = plan.flows.groupby(["mineral", "scenario", "year"])["inventory"].sum()
+    peak = total.groupby(["mineral", "scenario"]).max()
+    scenarios = list(data.scenarios)
+    lines = [
+        "Physical stock (tonnes in warehouses, all holders together), the largest at any "
+        f"year's end, per scenario, at the case's own budget of {usd(data.settings.budget or 0)}:",
+        "",
+        "| mineral | " + " | ".join(scenarios) + " |",
+        "|---|" + "---:|" * len(scenarios),
+    ]
+    for m in minerals_of(data):
+        cells = [tonnes(float(peak.get((m, s), 0.0))) for s in scenarios]
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    bought = plan.purchases.assign(
+        usd=[
+            data.price[(m, y)] * p
+            for m, y, p in plan.purchases[["mineral", "year", "purchase"]].itertuples(index=False)
+        ]
+    )
+    by_member = bought.groupby("country")[["purchase", "usd"]].sum()
+    capex: dict[str, float] = {}
+    for site, capacity in plan.builds[["site", "capacity"]].itertuples(index=False):
+        s = data.sites[site]
+        capex[s.country] = capex.get(s.country, 0.0) + s.fixed_capex + s.capex_per_tpa * capacity
+    lines += [
+        "",
+        "Who holds the stock and where the money goes (stock purchases at base prices and "
+        "refinery capex, undiscounted). Project Vault is a US vehicle: the share the plan puts "
+        "outside the United States is what the alliance would have to finance together.",
+        "",
+        "| member | stock purchases | refinery capex | total |",
+        "|---|---:|---:|---:|",
+    ]
+    for member in data.countries:
+        stock = float(by_member["usd"].get(member, 0.0))
+        built = capex.get(member, 0.0)
+        if stock or built:
+            lines.append(f"| {member} | {usd(stock)} | {usd(built)} | {usd(stock + built)} |")
+    return [*lines, ""]
+
+
+def minerals_of(data: Case) -> list[str]:
+    return list(data.minerals)
 
 
 def _no_plan_sentence(unsolved: Sequence[Point]) -> str:
@@ -408,13 +473,14 @@ def _no_plan_sentence(unsolved: Sequence[Point]) -> str:
     )
 
 
-def _saturation_sentence(saturated: Point, last: Point, minerals: Sequence[str]) -> str:
+def _saturation_sentence(saturated: Point, last: Point, minerals: Sequence[str], data: Case) -> str:
     return (
         f"Beyond {usd(saturated.budget)} a further billion lowers the expected cost by less than "
         f"{100 * _NOTHING:g}% of it: the plan has bought everything it values. Larger budgets "
         "still show more stockpile purchases, but not more security: from "
-        f"{usd(saturated.budget)} to {usd(last.budget)} the largest stock held "
-        f"{_change(held(saturated, minerals), held(last, minerals), tonnes)} while the "
+        f"{usd(saturated.budget)} to {usd(last.budget)} the value of the largest expected stock "
+        f"{_change(held_value(saturated, minerals, data), held_value(last, minerals, data), usd)}"
+        " while the "
         f"stockpile spending {_change(saturated['spend_stockpile'], last['spend_stockpile'], usd)}"
         ". Tonnes bought "
         "into a stockpile and released in the same year cost exactly what an ordinary purchase "
@@ -430,7 +496,11 @@ def _change(before: float, after: float, text: Callable[[float], str]) -> str:
 
 
 def _vault_section(
-    vault: Point, points: Sequence[Point], minerals: Sequence[str], steps: dict[float, float]
+    vault: Point,
+    points: Sequence[Point],
+    minerals: Sequence[str],
+    steps: dict[float, float],
+    data: Case,
 ) -> list[str]:
     lines = ["## What $12 billion buys", ""]
     if not vault.solved:
@@ -438,6 +508,7 @@ def _vault_section(
     solved = [p for p in points if p.solved]
     first, most = solved[0], solved[-1]
     spent = vault["spend_total"]
+    short_at_vault = shortage_value(vault, minerals, data)
     built = [m for m in minerals if vault[f"capacity_tpa[{m}]"] > 0]
     text = (
         f"With Project Vault's $12bn the plan spends {usd(spent)}: "
@@ -454,8 +525,9 @@ def _vault_section(
             else ""
         )
         + f" and {usd(vault['expected_cost'] - most['expected_cost'])} more than with "
-        f"{usd(most.budget)}. Expected shortage "
-        f"{_change(first['shortage_t'], vault['shortage_t'], tonnes)}; in the worst scenario "
+        f"{usd(most.budget)}. Expected shortage, valued at base prices, "
+        f"{_change(shortage_value(first, minerals, data), short_at_vault, usd)}"
+        "; in the worst scenario "
         f"every country still gets at least {share(vault['coverage_worst'])} of its demand of "
         f"every mineral ({share(first['coverage_worst'])} at {usd(first.budget)})."
     )
@@ -468,7 +540,8 @@ def _vault_section(
     if parts:
         lines += ["; ".join(parts) + ".", ""]
     lines += [
-        "| mineral | stockpile purchases | largest stock held | refinery capacity built | "
+        "| mineral | stockpile purchases | largest expected stock (probability-weighted) | "
+        "refinery capacity built | "
         "refinery capex | CfD volume | worst-scenario coverage | expected shortage |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
