@@ -410,3 +410,116 @@ def sweep(
         )
     charts = ", ".join(str(path) for path in result.charts)
     click.echo(f"Results: {result.workbook}" + (f"; charts: {charts}" if charts else ""))
+
+
+# --- planner scenarios and planner evaluate (issue 14): thin wrappers ---------------------------
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--samples", "-n", type=click.IntRange(min=1), required=True, help="Scenarios to draw."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random draws.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The copy to write (.xlsx, or a folder of CSV files).",
+)
+@click.option(
+    "--keep-scenarios",
+    "keep",
+    type=click.FloatRange(0.0, 1.0, max_open=True),
+    default=0.0,
+    help="Keep the case's own scenarios beside the samples with this share of the probability.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it already exists.")
+def scenarios(
+    input_path: Path, samples: int, seed: int, output: Path, keep: float, force: bool
+) -> None:
+    """Write a copy of a case with N scenarios sampled from its Hazards sheet.
+
+    Each Hazards row gives the yearly probability that a ban starts, its duration and share lost
+    as ranges and a price multiplier; rows of one group start together. The copy's Scenarios,
+    Disruptions and PriceShocks sheets hold the samples (identical samples merged, probabilities
+    added); the same seed gives the same copy.
+
+    \b
+    Example:
+      planner scenarios case.xlsx --samples 50 --seed 1 -o case-50.xlsx
+    """
+    from planner.errors import format_issues
+    from planner.scenarios.command import write_sampled_case
+
+    written = write_sampled_case(input_path, output, samples, seed, keep, force)
+    if written.warnings:
+        click.echo(format_issues(written.warnings), err=True)
+    click.echo(
+        f"Wrote {output}: {counted(samples, 'sample')} as {counted(written.sampled, 'scenario')}"
+        + (f" beside {len(written.scenarios) - written.sampled} kept" if keep else "")
+        + "."
+    )
+    click.echo(written.tree.describe())
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.argument("results_path", metavar="RESULTS", type=click.Path(exists=True, path_type=Path))
+@click.option("--samples", "-m", type=click.IntRange(min=2), required=True, help="Fresh scenarios.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the draws.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Evaluation workbook.")
+@click.option("--workers", type=click.IntRange(min=1), help="Local processes (default: all cores).")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on this Dask scheduler.")
+def evaluate(
+    input_path: Path,
+    results_path: Path,
+    samples: int,
+    seed: int,
+    output: Path | None,
+    workers: int | None,
+    dask_address: str | None,
+) -> None:
+    """Evaluate a plan out of sample: its first stage fixed, on M fresh sampled scenarios.
+
+    Builds, contracts and stockpile purchases are read from RESULTS (checked against INPUT);
+    each scenario drawn from INPUT's Hazards sheet re-solves the second stage as an LP. Prints
+    the expected cost with a 95% confidence interval and the share of scenarios in which some
+    coverage is not met, and writes a workbook with one row per scenario.
+
+    \b
+    Example:
+      planner evaluate case.xlsx case-results.xlsx --samples 2000 --seed 7
+    """
+    from tqdm import tqdm
+
+    from planner.evaluate.command import evaluate_results
+    from planner.evaluate.report import summary_text
+    from planner.sweep.execute import default_workers
+
+    if workers is not None and dask_address is not None:
+        raise click.UsageError("--workers sets local processes; with --dask the cluster runs it")
+    output = output or Path(f"{results_path.stem}-evaluation.xlsx")
+    bar = tqdm(total=None, unit="scenario", disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        evaluation = evaluate_results(
+            input_path,
+            results_path,
+            output,
+            samples,
+            seed,
+            workers=workers or default_workers(),
+            dask_address=dask_address,
+            progress=progress,
+        )
+    finally:
+        bar.close()
+    click.echo(summary_text(evaluation))
+    click.echo(f"Results: {output}")
