@@ -12,11 +12,14 @@ Two kinds of columns are added to the LP so that every scenario has an answer:
   whole demand, at the shortage penalty plus `BEYOND`; a scenario in which it is positive is one
   whose coverage the plan cannot keep (reported with its mineral, country and year);
 - not found, on each pool row (9): planned stockpile purchases that the scenario's supply cannot
-  deliver, at `BEYOND` per tonne.
+  deliver, at most the year's planned purchases of the mineral, at twice `BEYOND` per tonne (the
+  members' demand comes first); the stock is then counted as if it had arrived, and the tonnes
+  are reported.
 
-`BEYOND` is far above every cost of the model per tonne, so these columns are used only where
-nothing else can fill the gap; the reported cost Cost(ω) counts tonnes beyond coverage at the
-shortage penalty, like any shortage, and tonnes not found at nothing (they are reported apart).
+`BEYOND` (`Evaluator.beyond`: 100 times the largest cost coefficient) is far above every cost
+of the model per tonne, so these columns are used only where nothing else can fill the gap.
+The reported cost Cost(ω) counts tonnes beyond coverage at the shortage penalty, like any
+shortage, and tonnes not found at nothing (they are reported apart).
 """
 
 from __future__ import annotations
@@ -58,14 +61,12 @@ class Evaluator:
         self._highs = highs = model.highs
         highs.setOptionValue("threads", 1)
         self._fix(plan)
-        columns = model.scenario
         costs = np.asarray(highs.getLp().col_cost_)
         self.beyond = 100.0 * max(1.0, float(np.abs(costs).max(initial=0.0)))
         self._beyond_start = highs.getNumCol()
         self._add_beyond_coverage()
         self._not_found_start = highs.getNumCol()
-        self._add_not_found()
-        self._offer_plan = columns.offer_names
+        self._add_not_found(plan)
 
     def _fix(self, plan: FirstStage) -> None:
         """First-stage columns at the plan's values; integers relaxed (they are fixed)."""
@@ -112,17 +113,22 @@ class Evaluator:
             value.astype(float),
         )
 
-    def _add_not_found(self) -> None:
+    def _add_not_found(self, plan: FirstStage) -> None:
         rows = self._model.pool
         count = len(rows)
         if not count:
             return
+        planned: dict[tuple[str, int], float] = {}
+        for (_r, m, t), tonnes in plan.purchases.items():
+            planned[m, t] = planned.get((m, t), 0.0) + tonnes
         # Pool rows read Σ inflow + Σ p − Σ e − Σ outflow ≤ 0: a tonne found enters with −1.
+        # At most the planned purchases, and dearer than a tonne beyond coverage: supply goes
+        # to the members' demand first, and only planned purchases can be left unfound.
         self._highs.addCols(
             count,
-            np.full(count, self.beyond),
+            np.full(count, 2.0 * self.beyond),
             np.zeros(count),
-            np.full(count, np.inf),
+            np.array([planned.get(key, 0.0) for key, _ in rows]),
             count,
             np.arange(count, dtype=np.int32),
             np.array([row for _, row in rows], dtype=np.int32),
@@ -146,7 +152,7 @@ class Evaluator:
         columns = self._model.scenario
         beyond = solution[self._beyond_start : self._not_found_start]
         not_found = solution[self._not_found_start :]
-        cost = objective - self.beyond * (float(beyond.sum()) + float(not_found.sum()))
+        cost = objective - self.beyond * (float(beyond.sum()) + 2.0 * float(not_found.sum()))
         return ScenarioResult(
             cost,
             "optimal",
