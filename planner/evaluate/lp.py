@@ -61,7 +61,17 @@ class Evaluator:
         self._highs = highs = model.highs
         highs.setOptionValue("threads", 1)
         self._fix(plan)
+        self._accepted = [o for o in model.scenario.offer_names if o in plan.accepted]
+        # The fixed columns' costs are constants: taken out of the LP (a fixed capex of 1e9
+        # would otherwise set the LP's cost range) and added back to each scenario's cost.
         costs = np.asarray(highs.getLp().col_cost_)
+        fixed_columns = np.array(sorted(self._fixed), dtype=np.int32)
+        self._fixed_cost = float(
+            costs[fixed_columns] @ np.array([self._fixed[j] for j in fixed_columns])
+        )
+        if len(fixed_columns):
+            highs.changeColsCost(len(fixed_columns), fixed_columns, np.zeros(len(fixed_columns)))
+        costs[fixed_columns] = 0.0
         self.beyond = 100.0 * max(1.0, float(np.abs(costs).max(initial=0.0)))
         self._beyond_start = highs.getNumCol()
         self._add_beyond_coverage()
@@ -95,6 +105,7 @@ class Evaluator:
         fixed = np.array(list(values.values()), dtype=float)
         if len(index):
             highs.changeColsBounds(len(index), index, fixed, fixed)
+        self._fixed = values
 
     def _add_beyond_coverage(self) -> None:
         columns = self._model.scenario
@@ -152,7 +163,12 @@ class Evaluator:
         columns = self._model.scenario
         beyond = solution[self._beyond_start : self._not_found_start]
         not_found = solution[self._not_found_start :]
-        cost = objective - self.beyond * (float(beyond.sum()) + 2.0 * float(not_found.sum()))
+        cost = (
+            objective
+            + self._fixed_cost
+            + float(offer_costs(self._model.data, self._accepted, multiplier).sum())
+            - self.beyond * (float(beyond.sum()) + 2.0 * float(not_found.sum()))
+        )
         return ScenarioResult(
             cost,
             "optimal",
@@ -182,10 +198,6 @@ class Evaluator:
                 count, columns.supply_columns, np.zeros(count), (1.0 - delta) * columns.available
             )
             highs.changeColsCost(count, columns.supply_columns, columns.supply_base_cost * mu)
-        count = len(columns.offer_columns)
-        if count:
-            costs = offer_costs(self._model.data, columns.offer_names, multiplier)
-            highs.changeColsCost(count, columns.offer_columns, costs)
         count = len(columns.terminal_columns)
         if count:
             end = self._model.data.end_year
