@@ -66,9 +66,10 @@ class Evaluator:
         # would otherwise set the LP's cost range) and added back to each scenario's cost.
         costs = np.asarray(highs.getLp().col_cost_)
         fixed_columns = np.array(sorted(self._fixed), dtype=np.int32)
-        self._fixed_cost = float(
-            costs[fixed_columns] @ np.array([self._fixed[j] for j in fixed_columns])
-        )
+        values = np.array([self._fixed[j] for j in fixed_columns])
+        # The offers' costs depend on the scenario's prices: `offer_costs` adds them per scenario.
+        constant = ~np.isin(fixed_columns, model.scenario.offer_columns)
+        self._fixed_cost = float(costs[fixed_columns][constant] @ values[constant])
         if len(fixed_columns):
             highs.changeColsCost(len(fixed_columns), fixed_columns, np.zeros(len(fixed_columns)))
         costs[fixed_columns] = 0.0
