@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planner.evaluate.adapter import model_size  # noqa: E402
-from planner.evaluate.first_stage import FirstStage  # noqa: E402
+from planner.evaluate.first_stage import FirstStage, first_stage_of  # noqa: E402
 from planner.evaluate.lp import Evaluator  # noqa: E402
 from planner.evaluate.run import evaluate_plan  # noqa: E402
 from planner.options import SolveOptions  # noqa: E402
@@ -56,15 +56,7 @@ def plan_of(source: HazardCase) -> tuple[FirstStage, float]:
     """The first stage of the bundled case's own optimal plan, and its solve seconds."""
     outcome = solve_case(source.case, SolveOptions(coverage_duals=False))
     assert outcome.plan is not None, outcome.message
-    plan = outcome.plan
-    builds = {row.site: (int(row.year), float(row.capacity)) for row in plan.builds.itertuples()}
-    accepted = frozenset(plan.offers.loc[plan.offers["accepted"], "offer"])
-    purchases = {
-        (row.country, row.mineral, int(row.year)): float(row.purchase)
-        for row in plan.purchases.itertuples()
-        if row.purchase > 1e-9
-    }
-    return FirstStage(builds, accepted, purchases), outcome.timings["solve"]
+    return first_stage_of(outcome.plan), outcome.timings["solve"]
 
 
 def evaluation_speed(source: HazardCase, plan: FirstStage, count: int) -> dict[str, float]:

@@ -14,8 +14,9 @@ from typing import Any
 
 from planner.case import Case
 from planner.errors import InputError, Issue, error
+from planner.outcome import Plan
 
-__all__ = ["FirstStage", "read_first_stage"]
+__all__ = ["FirstStage", "first_stage_of", "read_first_stage"]
 
 _TOLERANCE = 1e-6
 
@@ -162,3 +163,15 @@ def _purchases(
         elif amount > 0:
             purchases[place[0], place[1], int(year)] = float(amount)
     return purchases
+
+
+def first_stage_of(plan: Plan) -> FirstStage:
+    """The first stage of a solved plan (`planner.outcome.Plan`), without a workbook between."""
+    builds = {row.site: (int(row.year), float(row.capacity)) for row in plan.builds.itertuples()}
+    accepted = frozenset(plan.offers.loc[plan.offers["accepted"], "offer"])
+    purchases = {
+        (row.country, row.mineral, int(row.year)): float(row.purchase)
+        for row in plan.purchases.itertuples()
+        if row.purchase > 0
+    }
+    return FirstStage(builds, accepted, purchases)
