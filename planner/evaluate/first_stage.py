@@ -167,11 +167,13 @@ def _purchases(
 
 def first_stage_of(plan: Plan) -> FirstStage:
     """The first stage of a solved plan (`planner.outcome.Plan`), without a workbook between."""
-    builds = {row.site: (int(row.year), float(row.capacity)) for row in plan.builds.itertuples()}
-    accepted = frozenset(plan.offers.loc[plan.offers["accepted"], "offer"])
+    builds = {
+        str(site): (int(year), float(capacity))
+        for site, year, capacity in plan.builds[["site", "year", "capacity"]].to_numpy().tolist()
+    }
+    accepted = frozenset(str(o) for o in plan.offers.loc[plan.offers["accepted"], "offer"])
+    table = plan.purchases[["country", "mineral", "year", "purchase"]].to_numpy().tolist()
     purchases = {
-        (row.country, row.mineral, int(row.year)): float(row.purchase)
-        for row in plan.purchases.itertuples()
-        if row.purchase > 0
+        (str(r), str(m), int(t)): float(amount) for r, m, t, amount in table if float(amount) > 0
     }
     return FirstStage(builds, accepted, purchases)

@@ -117,10 +117,17 @@ def sampled_copy(raw: RawWorkbook, scenarios: list[NamedScenario]) -> RawWorkboo
                 "description": scenario.description,
             }
         )
-    header = ["scenario", "source", "mineral", "from_year", "to_year", "share_lost"]
-    disruptions = _replace(copy, "Disruptions", header)
-    header = ["scenario", "mineral", "from_year", "to_year", "multiplier"]
-    shocks = _replace(copy, "PriceShocks", header)
+    disruption_header: list[Value] = [
+        "scenario",
+        "source",
+        "mineral",
+        "from_year",
+        "to_year",
+        "share_lost",
+    ]
+    disruptions = _replace(copy, "Disruptions", disruption_header)
+    shock_header: list[Value] = ["scenario", "mineral", "from_year", "to_year", "multiplier"]
+    shocks = _replace(copy, "PriceShocks", shock_header)
     for scenario in scenarios:
         for (x, m), start, end, value in _runs(scenario.share_lost):
             disruptions.append(
