@@ -121,10 +121,16 @@ def test_per_scenario_costs_equal_a_fresh_model_with_the_first_stage_fixed() -> 
         assert result.cost == pytest.approx(fresh, rel=1e-9), scenario.description
 
 
-def test_two_worker_processes_give_the_same_costs_as_one() -> None:
+def test_worker_processes_and_dask_give_the_same_costs_as_one_process() -> None:
+    distributed = pytest.importorskip("distributed")
     source = read_hazard_case(KNOWN)
-    scenarios = source.sample(60, seed=2, merge=False)[:60]
+    scenarios = source.sample(60, seed=2, merge=False)
     one = evaluate_plan(source.certain, CONTRACT, scenarios, workers=1)
     two = evaluate_plan(source.certain, CONTRACT, scenarios, workers=2)
-    assert [r.cost for r in one.results] == [r.cost for r in two.results]
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        dask = evaluate_plan(
+            source.certain, CONTRACT, scenarios, dask_address=cluster.scheduler_address
+        )
+    costs = [r.cost for r in one.results]
+    assert [r.cost for r in two.results] == costs == [r.cost for r in dask.results]
     assert one.mean == pytest.approx(two.mean)
