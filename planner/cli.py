@@ -502,7 +502,9 @@ def evaluate(
     """Evaluate a plan out of sample: its first stage fixed, on M fresh sampled scenarios.
 
     Builds, contracts and stockpile purchases are read from RESULTS (checked against INPUT);
-    each scenario drawn from INPUT's Hazards sheet re-solves the second stage as an LP. Prints
+    each scenario drawn from INPUT's Hazards sheet re-solves the second stage as an LP. Give the
+    original case as INPUT, not a copy written by planner scenarios: the copy folds the case's
+    certain disruptions into its sampled scenarios, so its own certain rows are gone. Prints
     the expected cost with a 95% confidence interval and the share of scenarios in which some
     coverage is not met, and writes a workbook with one row per scenario.
 
