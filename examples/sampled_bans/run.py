@@ -17,6 +17,7 @@ the optimality-gap estimate of Mak, Morton and Wood. Writes, beside this file:
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import shutil
 import sys
@@ -153,13 +154,30 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--time-limit", type=float, default=1800.0)
+    parser.add_argument(
+        "--from-log",
+        type=Path,
+        help="Write the outputs from the rows a run printed (one per line), without running.",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        case = Path(folder) / "alliance-2026-hazards"
-        shutil.copytree(BUNDLED, case)
-        shutil.copy(HERE / "hazards.csv", case / "Hazards.csv")
-        source = read_hazard_case(case)
-        rows = [study(source, int(n), args) for n in args.sizes.split(",")]
+    if args.from_log is not None:
+        lines = args.from_log.read_text(encoding="utf-8").splitlines()
+        rows = [ast.literal_eval(line) for line in lines if line.startswith("{'N'")]
+    else:
+        rows = []
+        with tempfile.TemporaryDirectory() as folder:
+            case = Path(folder) / "alliance-2026-hazards"
+            shutil.copytree(BUNDLED, case)
+            shutil.copy(HERE / "hazards.csv", case / "Hazards.csv")
+            source = read_hazard_case(case)
+            for n in args.sizes.split(","):
+                rows.append(study(source, int(n), args))
+                write_outputs(rows, args)  # after each N, so a long run shows what it has
+    write_outputs(rows, args)
+
+
+def write_outputs(rows: list[dict[str, float]], args: argparse.Namespace) -> None:
+    """results.csv, costs.png and README.md from the rows so far."""
     with (HERE / "results.csv").open("w", newline="", encoding="utf-8") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
         writer.writeheader()
