@@ -127,7 +127,8 @@ def test_worker_processes_and_dask_give_the_same_costs_as_one_process() -> None:
     scenarios = source.sample(60, seed=2, merge=False)
     one = evaluate_plan(source.certain, CONTRACT, scenarios, workers=1)
     two = evaluate_plan(source.certain, CONTRACT, scenarios, workers=2)
-    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+    cluster = distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0")
+    with cluster:
         dask = evaluate_plan(
             source.certain, CONTRACT, scenarios, dask_address=cluster.scheduler_address
         )
