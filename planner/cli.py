@@ -615,3 +615,126 @@ def value(
         input_path, output, solve, workers=workers, json_path=json_path, progress=progress
     )
     click.get_current_context().exit(code)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--samples", "-n", type=click.IntRange(min=1), required=True, help="Scenarios to draw."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random draws.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="OUTPUT",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The copy to write (.xlsx, or a folder of CSV files).",
+)
+@click.option(
+    "--keep-scenarios",
+    "keep",
+    type=click.FloatRange(0.0, 1.0, max_open=True),
+    default=0.0,
+    help="Keep the case's own scenarios beside the samples with this share of the probability.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it already exists.")
+def scenarios(
+    input_path: Path, samples: int, seed: int, output: Path, keep: float, force: bool
+) -> None:
+    """Write a copy of a case with N scenarios sampled from its Hazards sheet.
+
+    Each Hazards row gives the yearly probability that a ban starts, its duration and share lost
+    as ranges and a price multiplier; rows of one group start together. The copy's Scenarios,
+    Disruptions and PriceShocks sheets hold the samples (identical samples merged, probabilities
+    added); the same seed gives the same copy.
+
+    \b
+    Example:
+      planner scenarios case.xlsx --samples 50 --seed 1 -o case-50.xlsx
+    """
+    from planner.commands.scenarios import scenarios_command
+
+    scenarios_command(input_path, output, samples, seed, keep=keep, force=force)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.argument("results_path", metavar="RESULTS", type=click.Path(exists=True, path_type=Path))
+@click.option("--samples", "-m", type=click.IntRange(min=2), required=True, help="Fresh scenarios.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the draws.")
+@output_option(
+    "EVALUATION.xlsx",
+    "The evaluation workbook (default: RESULTS's name followed by -evaluation.xlsx, in the "
+    "current folder).",
+)
+@workers_option("Local worker processes (default: all cores); each solves with one thread.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run on this Dask scheduler.")
+@click.option("--gap", is_flag=True, help="Also estimate the plan's optimality gap (MRP).")
+@click.option(
+    "--replications",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="With --gap: batches K, each solved as a sampled case.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="With --gap: scenarios n per batch.",
+)
+@progress_option
+def evaluate(
+    input_path: Path,
+    results_path: Path,
+    samples: int,
+    seed: int,
+    output: Path | None,
+    workers: int | None,
+    dask_address: str | None,
+    gap: bool,
+    replications: int,
+    batch: int,
+    progress: bool | None,
+) -> None:
+    """Evaluate a plan out of sample: its first stage fixed, on M fresh sampled scenarios.
+
+    Builds, contracts and stockpile purchases are read from RESULTS (checked against INPUT);
+    each scenario drawn from INPUT's Hazards sheet re-solves the second stage as an LP. Give the
+    original case as INPUT, not a copy written by planner scenarios: the copy folds the case's
+    certain disruptions into its sampled scenarios, so its own certain rows are gone. Prints
+    the expected cost with a 95% confidence interval and the share of scenarios in which some
+    coverage is not met, and writes a workbook with one row per scenario.
+
+    With --gap, K batches of n fresh scenarios are each solved as a sampled case and the plan is
+    evaluated on them (the multiple-replication procedure of Mak, Morton and Wood): the mean
+    difference estimates how far the plan's expected cost is from the best possible, with a 95%
+    upper bound, so a small gap says the sample the plan was solved on was large enough.
+
+    \b
+    Example:
+      planner evaluate case.xlsx case-results.xlsx --samples 2000 --seed 7
+      planner evaluate case.xlsx case-results.xlsx -m 500 --gap --replications 5 --batch 20
+    """
+    from planner.commands.evaluate import EvaluateOptions, evaluate_command
+
+    if workers is not None and dask_address is not None:
+        raise click.UsageError("--workers sets local processes; with --dask the cluster runs it")
+    evaluate_command(
+        input_path,
+        results_path,
+        output,
+        EvaluateOptions(
+            samples=samples,
+            seed=seed,
+            workers=workers,
+            dask_address=dask_address,
+            gap_replications=replications if gap else 0,
+            gap_batch=batch,
+        ),
+        progress=progress,
+    )
+    click.echo(f"Results: {output}")

@@ -712,3 +712,72 @@ def find_sheet(name: str) -> Sheet | None:
 
 
 _SHEETS_BY_KEY = {name.casefold(): sheet for name, sheet in SHEETS.items()}
+
+
+# --- Hazards (issue 14): read by `planner scenarios` and `planner evaluate`, rules in
+# planner.scenarios.hazards. One appended block, so that the template, its README sheet and the
+# docs list the sheet without touching the table above.
+HAZARDS_SHEET = "Hazards"
+SHEETS[HAZARDS_SHEET] = Sheet(
+    HAZARDS_SHEET,
+    "export-ban hazards from which planner scenarios samples scenarios; the case ignores it",
+    (
+        Field(
+            "group",
+            Kind.ID,
+            "rows of one group start their bans in the same year (one decision to ban)",
+            blank="the row is its own group",
+        ),
+        Field("source", Kind.ID, "a source of the Sources sheet", True, refers_to="Sources"),
+        Field(
+            "mineral",
+            Kind.ID,
+            "a Minerals row",
+            blank="every mineral the source supplies",
+            refers_to="Minerals",
+        ),
+        Field(
+            "probability",
+            Kind.NUMBER,
+            "yearly probability that a ban of the group starts, while none is running "
+            "(the same on every row of a group)",
+            True,
+            **_SHARE,
+        ),
+        Field(
+            "min_duration",
+            Kind.WHOLE,
+            "shortest ban, whole years",
+            True,
+            unit="years",
+            low=1.0,
+        ),
+        Field(
+            "max_duration",
+            Kind.WHOLE,
+            "longest ban, whole years (≥ min_duration)",
+            blank="min_duration",
+            unit="years",
+            low=1.0,
+        ),
+        Field("min_share", Kind.NUMBER, "smallest share of availability lost", True, **_SHARE),
+        Field(
+            "max_share",
+            Kind.NUMBER,
+            "largest share lost (≥ min_share)",
+            blank="min_share",
+            **_SHARE,
+        ),
+        Field(
+            "multiplier",
+            Kind.NUMBER,
+            "market price multiplier of the mineral while the ban lasts",
+            default=1.0,
+            low=0.0,
+            low_open=True,
+        ),
+        _year("first_year", "first year a ban may start", blank="start_year"),
+    ),
+    required=False,
+)
+_SHEETS_BY_KEY[HAZARDS_SHEET.casefold()] = SHEETS[HAZARDS_SHEET]

@@ -315,7 +315,7 @@ def template_workbook(example: bool = True) -> RawWorkbook:
         if not sheet.columns:  # README (written below) and Sweeps (planner sweep's own)
             continue
         raw_sheet = RawSheet(name, [column.name for column in sheet.columns])
-        for values in _EXAMPLE[name] if example else ():
+        for values in _EXAMPLE.get(name, ()) if example else ():
             raw_sheet.append(values)
         raw.sheets[name] = raw_sheet
     if not example:

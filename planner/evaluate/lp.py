@@ -1,0 +1,207 @@
+"""The second stage of one plan, re-solved per scenario in one HiGHS instance.
+
+The single-scenario model of the case (its certain disruptions only) is built and compiled once;
+the first-stage columns are fixed at the plan and made continuous, which leaves an LP. A scenario
+then changes only bounds and costs (`planner.models.evaluation` lists them): the external-supply
+bounds (1 − δ)·Av and costs d·f·P·μ, the offers' costs and the end-of-horizon inventory's
+terminal credit. HiGHS re-solves from the previous basis, which is why evaluation is fast.
+
+Two kinds of columns are added to the LP so that every scenario has an answer:
+
+- beyond coverage, beside each short(m,r,t): shortage above the coverage bound (10), up to the
+  whole demand, at the shortage penalty plus `BEYOND`; a scenario in which it is positive is one
+  whose coverage the plan cannot keep (reported with its mineral, country and year);
+- not found, on each pool row (9): planned stockpile purchases that the scenario's supply cannot
+  deliver, at most the year's planned purchases of the mineral, at twice `BEYOND` per tonne (the
+  members' demand comes first); the stock is then counted as if it had arrived, and the tonnes
+  are reported.
+
+`BEYOND` (`Evaluator.beyond`: 100 times the largest cost coefficient) is far above every cost
+of the model per tonne, so these columns are used only where nothing else can fill the gap.
+The reported cost Cost(ω) counts tonnes beyond coverage at the shortage penalty, like any
+shortage, and tonnes not found at nothing (they are reported apart).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from planner.case import Case
+from planner.evaluate.adapter import compile_single_scenario
+from planner.evaluate.first_stage import FirstStage
+from planner.models.evaluation import offer_costs
+
+__all__ = ["Evaluator", "ScenarioResult"]
+
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """The plan's cost in one scenario and what it could not cover."""
+
+    cost: float  # Cost(ω), discounted USD
+    status: str  # "optimal", or HiGHS's status when the LP did not solve
+    # (mineral, country, year) -> tonnes short beyond the coverage bound.
+    beyond_coverage: dict[tuple[str, str, int], float]
+    # (mineral, year) -> planned purchases the scenario's supply could not deliver, t.
+    not_found: dict[tuple[str, int], float]
+
+
+class Evaluator:
+    """One plan on one case, ready to be evaluated scenario after scenario."""
+
+    def __init__(self, certain: Case, plan: FirstStage) -> None:
+        model = compile_single_scenario(certain)
+        self._model = model
+        self._highs = highs = model.highs
+        highs.setOptionValue("threads", 1)
+        self._fix(plan)
+        self._accepted = [o for o in model.scenario.offer_names if o in plan.accepted]
+        # The fixed columns' costs are constants: taken out of the LP (a fixed capex of 1e9
+        # would otherwise set the LP's cost range) and added back to each scenario's cost.
+        costs = np.asarray(highs.getLp().col_cost_)
+        fixed_columns = np.array(sorted(self._fixed), dtype=np.int32)
+        values = np.array([self._fixed[j] for j in fixed_columns])
+        # The offers' costs depend on the scenario's prices: `offer_costs` adds them per scenario.
+        constant = ~np.isin(fixed_columns, model.scenario.offer_columns)
+        self._fixed_cost = float(costs[fixed_columns][constant] @ values[constant])
+        if len(fixed_columns):
+            highs.changeColsCost(len(fixed_columns), fixed_columns, np.zeros(len(fixed_columns)))
+        costs[fixed_columns] = 0.0
+        self.beyond = 100.0 * max(1.0, float(np.abs(costs).max(initial=0.0)))
+        self._beyond_start = highs.getNumCol()
+        self._add_beyond_coverage()
+        self._not_found_start = highs.getNumCol()
+        self._add_not_found(plan)
+
+    def _fix(self, plan: FirstStage) -> None:
+        """First-stage columns at the plan's values; integers relaxed (they are fixed)."""
+        highs, first = self._highs, self._model.first_stage
+        integers = np.array(self._model.integer_columns, dtype=np.int32)
+        if len(integers):
+            highs.changeColsIntegrality(
+                len(integers),
+                integers,
+                np.full(len(integers), highspy.HighsVarType.kContinuous.value, dtype=np.uint8),
+            )
+        values: dict[int, float] = {}
+        for (s, t), j in first.build.items():
+            values[j] = 1.0 if plan.builds.get(s, (None, 0.0))[0] == t else 0.0
+        for (s, t), j in first.capacity.items():
+            year, capacity = plan.builds.get(s, (None, 0.0))
+            values[j] = capacity if year == t else 0.0
+        for o, j in first.offer.items():
+            values[j] = 1.0 if o in plan.accepted else 0.0
+        for key, j in first.purchase.items():
+            values[j] = plan.purchases.get(key, 0.0)
+        missing = set(plan.purchases) - set(first.purchase)
+        if any(plan.purchases[key] > _TOLERANCE for key in missing):
+            raise ValueError(f"purchases without a column in the model: {sorted(missing)}")
+        index = np.array(list(values), dtype=np.int32)
+        fixed = np.array(list(values.values()), dtype=float)
+        if len(index):
+            highs.changeColsBounds(len(index), index, fixed, fixed)
+        self._fixed = values
+
+    def _add_beyond_coverage(self) -> None:
+        columns = self._model.scenario
+        count = len(columns.shortage_columns)
+        if not count:
+            return
+        _, starts, index, value = self._highs.getColsEntries(count, columns.shortage_columns)
+        self._highs.addCols(
+            count,
+            columns.shortage_cost + self.beyond,
+            np.zeros(count),
+            np.maximum(columns.demand - columns.shortage_bound, 0.0),
+            len(index),
+            starts.astype(np.int32),
+            index.astype(np.int32),
+            value.astype(float),
+        )
+
+    def _add_not_found(self, plan: FirstStage) -> None:
+        rows = self._model.pool
+        count = len(rows)
+        if not count:
+            return
+        planned: dict[tuple[str, int], float] = {}
+        for (_r, m, t), tonnes in plan.purchases.items():
+            planned[m, t] = planned.get((m, t), 0.0) + tonnes
+        # Pool rows read Σ inflow + Σ p − Σ e − Σ outflow ≤ 0: a tonne found enters with −1.
+        # At most the planned purchases, and dearer than a tonne beyond coverage: supply goes
+        # to the members' demand first, and only planned purchases can be left unfound.
+        self._highs.addCols(
+            count,
+            np.full(count, 2.0 * self.beyond),
+            np.zeros(count),
+            np.array([planned.get(key, 0.0) for key, _ in rows]),
+            count,
+            np.arange(count, dtype=np.int32),
+            np.array([row for _, row in rows], dtype=np.int32),
+            np.full(count, -1.0),
+        )
+
+    def solve(
+        self,
+        share_lost: Mapping[tuple[str, str, int], float],
+        multiplier: Mapping[tuple[str, int], float],
+    ) -> ScenarioResult:
+        """The plan's second stage in the scenario with these δ(x,m,t) and μ(m,t)."""
+        self._set_scenario(share_lost, multiplier)
+        highs = self._highs
+        highs.run()
+        status = highs.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty):
+            return ScenarioResult(float("nan"), highs.modelStatusToString(status), {}, {})
+        solution = np.asarray(highs.getSolution().col_value)
+        objective = highs.getInfo().objective_function_value
+        columns = self._model.scenario
+        beyond = solution[self._beyond_start : self._not_found_start]
+        not_found = solution[self._not_found_start :]
+        cost = (
+            objective
+            + self._fixed_cost
+            + float(offer_costs(self._model.data, self._accepted, multiplier).sum())
+            - self.beyond * (float(beyond.sum()) + 2.0 * float(not_found.sum()))
+        )
+        return ScenarioResult(
+            cost,
+            "optimal",
+            {
+                k: float(v)
+                for k, v in zip(columns.shortage_keys, beyond, strict=True)
+                if v > _TOLERANCE
+            },
+            {
+                key: float(v)
+                for (key, _), v in zip(self._model.pool, not_found, strict=True)
+                if v > _TOLERANCE
+            },
+        )
+
+    def _set_scenario(
+        self,
+        share_lost: Mapping[tuple[str, str, int], float],
+        multiplier: Mapping[tuple[str, int], float],
+    ) -> None:
+        highs, columns = self._highs, self._model.scenario
+        count = len(columns.supply_columns)
+        if count:
+            delta = np.array([share_lost.get(k, 0.0) for k in columns.supply_keys])
+            mu = np.array([multiplier.get((m, t), 1.0) for _x, m, t in columns.supply_keys])
+            highs.changeColsBounds(
+                count, columns.supply_columns, np.zeros(count), (1.0 - delta) * columns.available
+            )
+            highs.changeColsCost(count, columns.supply_columns, columns.supply_base_cost * mu)
+        count = len(columns.terminal_columns)
+        if count:
+            end = self._model.data.end_year
+            mu = np.array([multiplier.get((m, end), 1.0) for m in columns.terminal_minerals])
+            costs = columns.terminal_holding - columns.terminal_base_credit * mu
+            highs.changeColsCost(count, columns.terminal_columns, costs)

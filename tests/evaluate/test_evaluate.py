@@ -1,0 +1,137 @@
+"""Out-of-sample evaluation on a case whose second-stage cost is known by hand.
+
+The case (tests/evaluate/known): one mineral Ga, one member A demanding 10 t in 2030 and 2031,
+China supplies up to 20 t/yr at 100 USD/t, shortage costs 1000 USD/t, no discounting, no
+terminal value. Hazard: in each year China cuts 75% of its Ga exports with probability 0.3 for
+one year, and the price doubles while it lasts. Each year is an independent trial (a one-year ban
+ends before the next year's draw).
+
+The plan accepts the CfD offer (2 t/yr at a two-sided strike of 500 USD/t: 1000 USD/yr) and
+builds nothing. Per year:
+- no ban: buy the other 8 t at 100: 800 + 1000 = 1800 USD;
+- ban: 5 t are left at 200 USD/t: 1000, the other 3 t are short: 3000, plus 1000 = 5000 USD.
+So Cost = 3600 (no ban), 6800 (one year banned), 10000 (both), and the true expected cost is
+2·(0.7·1800 + 0.3·5000) = 5520 USD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from planner.build import build_model
+from planner.case import Scenario
+from planner.evaluate.first_stage import FirstStage
+from planner.evaluate.lp import Evaluator
+from planner.evaluate.run import evaluate_plan, summarise
+from planner.handoff import compile_to_highs, new_highs
+from planner.scenarios.command import read_hazard_case
+
+KNOWN = Path(__file__).parent / "known"
+CONTRACT = FirstStage(accepted=frozenset({"contract"}))
+TRUE_MEAN = 5520.0
+
+
+def test_each_scenario_costs_what_the_hand_derivation_says() -> None:
+    source = read_hazard_case(KNOWN)
+    evaluator = Evaluator(source.certain, CONTRACT)
+    costs = {}
+    for scenario in source.sample(400, seed=4):
+        result = evaluator.solve(scenario.share_lost, scenario.multiplier)
+        costs[len(scenario.share_lost)] = result.cost
+        assert not result.beyond_coverage and not result.not_found
+    assert costs == pytest.approx({0: 3600.0, 1: 6800.0, 2: 10000.0})
+
+
+def test_interval_covers_the_true_cost_in_at_least_90_of_100_replications() -> None:
+    source = read_hazard_case(KNOWN)
+    evaluator = Evaluator(source.certain, CONTRACT)
+    solved: dict[tuple, object] = {}
+    covered = 0
+    for seed in range(100):
+        scenarios = source.sample(200, seed=1000 + seed)
+        results = []
+        for s in scenarios:  # each distinct scenario is solved once; the LP is the real one
+            if s.key not in solved:
+                solved[s.key] = evaluator.solve(s.share_lost, s.multiplier)
+            results.append(solved[s.key])
+        evaluation = summarise(scenarios, results)  # type: ignore[arg-type]
+        assert evaluation.samples == 200
+        covered += evaluation.low <= TRUE_MEAN <= evaluation.high
+    assert covered >= 90
+
+
+def test_coverage_the_plan_cannot_keep_is_reported_where_it_fails() -> None:
+    """With coverage 0.9, a ban leaves 5 + 2 = 7 t of 10: 2 t beyond the 1 t allowed short."""
+    source = read_hazard_case(KNOWN)
+    minerals = {"Ga": replace(source.certain.minerals["Ga"], coverage=0.9)}
+    evaluator = Evaluator(replace(source.certain, minerals=minerals), CONTRACT)
+    banned = {("China", "Ga", 2031): 0.75}
+    result = evaluator.solve(banned, {("Ga", 2031): 2.0})
+    assert result.beyond_coverage == pytest.approx({("Ga", "A", 2031): 2.0})
+    assert result.cost == pytest.approx(6800.0)  # tonnes beyond coverage cost the penalty
+
+
+def test_purchases_a_ban_leaves_undeliverable_are_reported_not_infeasible() -> None:
+    """12 t planned for 2031, a ban leaves 5 t, and the stockpile cannot release (max_release
+    0, so bought tonnes cannot be sent straight back to the pool, which revision 2 allows).
+    Fewest unfound tonnes: the 5 t and the contract's 2 t (sent to the pool) go to the purchase,
+    so 12 − 5 − 2 = 5 t are not found and A is 10 t short. Cost: 1800 (2030) +
+    5·200 + 10·1000 + 1000 (2031) = 13800; unfound tonnes cost nothing, they are reported."""
+    source = read_hazard_case(KNOWN)
+    place = source.certain.stockpiles["A", "Ga"]
+    certain = replace(source.certain, stockpiles={("A", "Ga"): replace(place, max_release=0.0)})
+    plan = replace(CONTRACT, purchases={("A", "Ga", 2031): 12.0})
+    result = Evaluator(certain, plan).solve({("China", "Ga", 2031): 0.75}, {("Ga", 2031): 2.0})
+    assert result.not_found == pytest.approx({("Ga", 2031): 5.0})
+    assert result.cost == pytest.approx(13800.0)
+
+
+def test_per_scenario_costs_equal_a_fresh_model_with_the_first_stage_fixed() -> None:
+    """A plan with a build and purchases; each scenario against its own newly built model."""
+    source = read_hazard_case(KNOWN)
+    plan = FirstStage(
+        builds={"mill": (2030, 3.0)},
+        accepted=frozenset({"contract"}),
+        purchases={("A", "Ga", 2030): 4.0},
+    )
+    evaluator = Evaluator(source.certain, plan)
+    for scenario in source.sample(50, seed=8):
+        result = evaluator.solve(scenario.share_lost, scenario.multiplier)
+        case = replace(
+            source.certain,
+            scenarios={"one": Scenario("one", 1.0)},
+            share_lost={("one", *k): v for k, v in scenario.share_lost.items()},
+            price_multiplier={("one", *k): v for k, v in scenario.multiplier.items()},
+        )
+        built = build_model(case)
+        model = built.model
+        for (s, t), var in model.y.items():
+            var.fix(1.0 if (s, t) == ("mill", 2030) else 0.0)
+            model.x[s, t].fix(3.0 if (s, t) == ("mill", 2030) else 0.0)
+        model.z["contract"].fix(1.0)
+        for (m, r, t), var in model.p.items():
+            var.fix(4.0 if (m, r, t) == ("Ga", "A", 2030) else 0.0)
+        highs = new_highs()
+        compile_to_highs(built, highs)
+        highs.run()
+        fresh = highs.getInfo().objective_function_value
+        assert result.cost == pytest.approx(fresh, rel=1e-9), scenario.description
+
+
+def test_worker_processes_and_dask_give_the_same_costs_as_one_process() -> None:
+    distributed = pytest.importorskip("distributed")
+    source = read_hazard_case(KNOWN)
+    scenarios = source.sample(60, seed=2, merge=False)
+    one = evaluate_plan(source.certain, CONTRACT, scenarios, workers=1)
+    two = evaluate_plan(source.certain, CONTRACT, scenarios, workers=2)
+    cluster = distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0")
+    with cluster:
+        dask = evaluate_plan(
+            source.certain, CONTRACT, scenarios, dask_address=cluster.scheduler_address
+        )
+    costs = [r.cost for r in one.results]
+    assert [r.cost for r in two.results] == costs == [r.cost for r in dask.results]
+    assert one.mean == pytest.approx(two.mean)
