@@ -128,7 +128,8 @@ def test_readme_quotes_the_current_objective(case: Case, solved: tuple[Outcome, 
 
 def test_no_rare_earth_stock_without_a_rare_earth_threat(case: Case):
     """With the scenarios that threaten Dy, Tb, Sm and Y removed (their probability moved to the
-    no-disruption scenario), neither samarium nor yttrium is held at the end of any year in any
+    no-disruption scenario) and no stock obligation (the members' days-of-cover rules are a reason
+    to hold stock of their own), neither samarium nor yttrium is held at the end of any year in any
     scenario: holding costs money and nothing is left to insure against. (Dysprosium and terbium
     are held even so: their demand outgrows the supply within reach from 2036, SOURCES.md, so
     tonnes carried from earlier years are worth their holding cost without any ban.) The ban on
@@ -147,6 +148,10 @@ def test_no_rare_earth_stock_without_a_rare_earth_threat(case: Case):
         scenarios=scenarios,
         share_lost={k: v for k, v in case.share_lost.items() if k[0] in scenarios},
         price_multiplier={k: v for k, v in case.price_multiplier.items() if k[0] in scenarios},
+        stockpiles={
+            key: dataclasses.replace(place, min_days=None, obligation_from=None)
+            for key, place in case.stockpiles.items()
+        },
     )
     outcome = solve_case(variant, SolveOptions(mip_gap=0.0, coverage_duals=False))
     assert outcome.status == "optimal", outcome.message
