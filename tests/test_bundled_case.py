@@ -116,11 +116,11 @@ def test_plan_uses_every_kind_of_decision(case: Case, solved: tuple[Outcome, Pat
 
 
 def test_readme_quotes_the_current_objective(case: Case, solved: tuple[Outcome, Path]):
-    """README.md pastes the output of `planner solve`; its objective must be today's (both solves
+    """README.md (written by make_readme.py) quotes the objective; it must be today's (both solves
     stop within the case's gap of the optimum, so they agree to that gap)."""
     outcome, _ = solved
     text = (FOLDER / "README.md").read_text(encoding="utf-8")
-    quoted = re.search(r"objective ([\d,]+) USD", text)
+    quoted = re.search(r"reaches an objective of ([\d,]+) USD", text)
     assert quoted, "README.md has no pasted objective"
     quoted_objective = float(quoted[1].replace(",", ""))
     assert outcome.objective == pytest.approx(quoted_objective, rel=case.settings.mip_gap)
