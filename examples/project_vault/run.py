@@ -338,6 +338,7 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
     if vault is not None:
         lines += _vault_section(vault, points, minerals, steps, data)
         lines += _vault_by_member(data)
+    lines += _against_revision_2(points)
     lines += [
         "## The frontier",
         "",
@@ -397,6 +398,59 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         "",
     ]
     return "\n".join(lines)
+
+
+def revision_2_points() -> list[Point]:
+    """The same study's runs under revision 2 of the model, kept in `revision-2/` as they were
+    written by that run (same case, same budgets): the baseline of the comparison below."""
+    folder = HERE / "revision-2"
+    if not (folder / "manifest.json").exists():
+        return []
+    return sorted(
+        (Point(r["values"][BUDGET], r) for r in read_runs(folder)), key=lambda p: p.budget
+    )
+
+
+def _against_revision_2(points: Sequence[Point]) -> list[str]:
+    """Expected cost and stockpile spending per budget against the revision-2 runs."""
+    before = {p.budget: p for p in revision_2_points() if p.solved}
+    pairs = [(before[p.budget], p) for p in points if p.solved and p.budget in before]
+    if not pairs:
+        return []
+    lines = [
+        "## Against revision 2 of the model",
+        "",
+        "Revision 3 of the model (the Revisions section of model.md) stops the plan from seeing "
+        "the future (scenarios that share their history until a ban must act alike until then) "
+        "and lets a tonne be released only from stock held at the start of a year. Before, "
+        "stock could be bought and released in the same year at no extra cost, and the scenario "
+        "without a ban could release early what the others held. `revision-2/` keeps the runs of "
+        "this study made with revision 2 on the same case; per budget:",
+        "",
+        "| budget | expected cost, rev. 2 | expected cost, rev. 3 | change | stockpile purchases, "
+        "rev. 2 | stockpile purchases, rev. 3 | change |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for old, new in pairs:
+        cost_change = new["expected_cost"] - old["expected_cost"]
+        spend_change = new["spend_stockpile"] - old["spend_stockpile"]
+        lines.append(
+            f"| {usd(new.budget)} | {usd(old['expected_cost'])} | {usd(new['expected_cost'])} | "
+            f"{usd(cost_change)} | {usd(old['spend_stockpile'])} | "
+            f"{usd(new['spend_stockpile'])} | {usd(spend_change)} |"
+        )
+    return [
+        *lines,
+        "",
+        "The revision-2 runs could not read the members' stock obligations (constraint 12, new in "
+        "revision 3 as well), so the change is that of revision 3 as a whole on this case: the "
+        "release rule, non-anticipativity and the obligations. Each only adds constraints to the "
+        "same problem, so expected cost can only rise (up to the solves' MIP gap). Stockpile "
+        "purchases change because every purchased tonne must now be held over at least one year "
+        "end before it can be released, so purchases that were pure routing disappear, and stock "
+        "for a ban must be in place before the earliest year in which a scenario could reveal it.",
+        "",
+    ]
 
 
 def shortage_value(point: Point, minerals: Sequence[str], data: Case) -> float:
