@@ -114,10 +114,13 @@ class ModelData:
         """A scenario of `node`, to read the data that all its scenarios share."""
         return self.node_scenarios[node][0]
 
-    def second_stage(self, keys: tuple[Key3, ...], year_at: int = 2) -> list[tuple]:
-        """(*key, node) for every key and every node of the key's year (the tree's index)."""
+    def second_stage(
+        self, keys: tuple[tuple[str | int, ...], ...], year_at: int = 2
+    ) -> list[tuple[str | int, ...]]:
+        """(*key, node) for every key and every node of the key's year (the tree's index);
+        `year_at` is the position of the year in the keys."""
         nodes = self.nodes
-        return [(*k, n) for k in keys for n in nodes[k[year_at]]]
+        return [(*k, n) for k in keys for n in nodes[int(k[year_at])]]
 
     def demand(self, mineral: str, country: str, year: int) -> float:
         """D(m,r,t), 0 where the case has no demand."""
