@@ -43,13 +43,53 @@ def synthetic_case(
     scenarios: int = 20,
     seed: int = 0,
 ) -> Case:
-    """The reference case with round(scenarios · scale) scenarios (at least one)."""
+    """The reference case with round(scenarios · scale) scenarios (at least one).
+
+    The helpers draw from one generator in the order below, so a seed always gives the same case.
+    """
     rng = random.Random(seed)
     start = 2026
     end = start + years - 1
     horizon = range(start, end + 1)
     n_scenarios = max(1, round(scenarios * scale))
+    mineral_rows = _minerals(rng, minerals)
+    names_m = list(mineral_rows)
+    country_rows = {
+        f"country{i:02d}": Country(f"country{i:02d}", shipping_cost=rng.uniform(5, 60))
+        for i in range(countries)
+    }
+    names_r = list(country_rows)
+    demand, base_demand = _demand(rng, names_m, names_r, horizon)
+    total_demand = {m: sum(v for (mm, _), v in base_demand.items() if mm == m) for m in names_m}
+    site_rows = _sites(rng, sites, mineral_rows, names_r, total_demand, start)
+    offer_rows = _offers(rng, mineral_rows, names_r, total_demand, start)
+    stockpile_rows = _stockpiles(rng, base_demand)
+    supply = _supply(rng, mineral_rows, total_demand, horizon)
+    price = {
+        (m, t): mineral_rows[m].price * (1 + rng.uniform(-0.1, 0.1))
+        for m in names_m
+        for t in horizon
+    }
+    scenario_rows, share_lost, price_multiplier = _scenarios(rng, n_scenarios, names_m, horizon)
+    return Case(
+        settings=Settings(start_year=start, end_year=end, discount_rate=0.05, mip_gap=1e-4),
+        minerals=mineral_rows,
+        countries=country_rows,
+        sites=site_rows,
+        offers=offer_rows,
+        stockpiles=stockpile_rows,
+        scenarios=scenario_rows,
+        price=price,
+        demand=demand,
+        supply=supply,
+        share_lost=share_lost,
+        price_multiplier=price_multiplier,
+        origin=f"synthetic(scale={scale}, seed={seed})",
+    )
 
+
+def _minerals(rng: random.Random, minerals: int) -> dict[str, Mineral]:
+    """The minerals, their coverage still 0 (`_supply` sets it)."""
     mineral_rows = {}
     for i in range(minerals):
         name = f"mineral{i:02d}"
@@ -62,13 +102,14 @@ def synthetic_case(
             coverage=0.0,  # set below, once the supply that can always be counted on is known
             max_purchase=rng.choice([None, rng.uniform(500, 3000)]),
         )
-    names_m = list(mineral_rows)
-    country_rows = {
-        f"country{i:02d}": Country(f"country{i:02d}", shipping_cost=rng.uniform(5, 60))
-        for i in range(countries)
-    }
-    names_r = list(country_rows)
+    return mineral_rows
 
+
+def _demand(
+    rng: random.Random, names_m: list[str], names_r: list[str], horizon: range
+) -> tuple[dict[tuple[str, str, int], float], dict[tuple[str, str], float]]:
+    """Demand of most country-mineral pairs, growing from a first-year level; and that level."""
+    start = horizon[0]
     demand = {}
     base_demand = {}
     for m in names_m:
@@ -79,8 +120,19 @@ def synthetic_case(
                 base_demand[m, r] = level
                 for t in horizon:
                     demand[m, r, t] = level * (1 + growth) ** (t - start)
-    total_demand = {m: sum(v for (mm, _), v in base_demand.items() if mm == m) for m in names_m}
+    return demand, base_demand
 
+
+def _sites(
+    rng: random.Random,
+    sites: int,
+    mineral_rows: dict[str, Mineral],
+    names_r: list[str],
+    total_demand: dict[str, float],
+    start: int,
+) -> dict[str, Site]:
+    """Candidate refineries sized on their mineral's demand, some with existing capacity."""
+    names_m = list(mineral_rows)
     site_rows = {}
     for i in range(sites):
         m = rng.choice(names_m)
@@ -103,6 +155,18 @@ def synthetic_case(
             availability=rng.uniform(0.8, 0.95),
         )
 
+    return site_rows
+
+
+def _offers(
+    rng: random.Random,
+    mineral_rows: dict[str, Mineral],
+    names_r: list[str],
+    total_demand: dict[str, float],
+    start: int,
+) -> dict[str, Offer]:
+    """Ten CfD ladders of three rungs, ten years each."""
+    names_m = list(mineral_rows)
     offer_rows = {}
     for g in range(10):
         m = rng.choice(names_m)
@@ -123,6 +187,13 @@ def synthetic_case(
                 kind=kind,
             )
 
+    return offer_rows
+
+
+def _stockpiles(
+    rng: random.Random, base_demand: dict[tuple[str, str], float]
+) -> dict[tuple[str, str], Stockpile]:
+    """A stockpile for about half of the country-mineral pairs with demand."""
     stockpile_rows = {}
     for (m, r), level in base_demand.items():
         if rng.random() < 0.5:
@@ -134,9 +205,23 @@ def synthetic_case(
                 max_release=rng.choice([None, level * rng.uniform(0.3, 1.0)]),
             )
 
-    # External supply grows with the fastest demand; China's exports may be cut in any scenario,
-    # so each mineral's coverage stays within what the other sources can always deliver: the
-    # case is feasible in every scenario, and refineries, CfDs and stockpiles compete on cost.
+    return stockpile_rows
+
+
+def _supply(
+    rng: random.Random,
+    mineral_rows: dict[str, Mineral],
+    total_demand: dict[str, float],
+    horizon: range,
+) -> dict[tuple[str, str, int], SourceYear]:
+    """External supply; sets each mineral's coverage in `mineral_rows`.
+
+    External supply grows with the fastest demand; China's exports may be cut in any scenario,
+    so each mineral's coverage stays within what the other sources can always deliver: the
+    case is feasible in every scenario, and refineries, CfDs and stockpiles compete on cost.
+    """
+    start = horizon[0]
+    names_m = list(mineral_rows)
     supply = {}
     for m in names_m:
         china_share = rng.uniform(0.6, 0.95)
@@ -154,15 +239,20 @@ def synthetic_case(
         coverage = min(rng.choice([0.5, 0.7, 0.8, 0.9]), others)
         mineral_rows[m] = replace(mineral_rows[m], coverage=round(coverage, 3))
 
-    price = {
-        (m, t): mineral_rows[m].price * (1 + rng.uniform(-0.1, 0.1))
-        for m in names_m
-        for t in horizon
-    }
+    return supply
 
+
+def _scenarios(
+    rng: random.Random, n_scenarios: int, names_m: list[str], horizon: range
+) -> tuple[
+    dict[str, Scenario], dict[tuple[str, str, str, int], float], dict[tuple[str, str, int], float]
+]:
+    """The scenarios with their probabilities, shares of China's supply lost and price
+    multipliers: the first one undisrupted, then pairs whose second shares the first's history
+    up to a later year."""
     scenario_rows = {}
-    share_lost = {}
-    price_multiplier = {}
+    share_lost: dict[tuple[str, str, str, int], float] = {}
+    price_multiplier: dict[tuple[str, str, int], float] = {}
     weights = [rng.uniform(0.5, 1.5) for _ in range(n_scenarios)]
     for i in range(n_scenarios):
         w = f"scenario{i:02d}"
@@ -170,42 +260,54 @@ def synthetic_case(
         if i == 0:
             continue  # the first scenario is the base: no disruption
         if i % 2 == 0:
-            # Share the previous scenario's history up to a later year, then depart from it.
-            twin = f"scenario{i - 1:02d}"
-            split = start + rng.randint(2, years - 1)
-            for (ww, x, m, t), lost in list(share_lost.items()):
-                if ww == twin and t < split:
-                    share_lost[w, x, m, t] = lost
-            for (ww, m, t), factor in list(price_multiplier.items()):
-                if ww == twin and t < split:
-                    price_multiplier[w, m, t] = factor
-            for m in rng.sample(names_m, rng.randint(1, min(8, minerals))):
-                lost = rng.uniform(0.3, 1.0)
-                for t in range(split, min(end, split + rng.randint(1, 4)) + 1):
-                    share_lost[w, "China", m, t] = lost
-                    price_multiplier[w, m, t] = 1 + lost * rng.uniform(1, 4)
-            continue
-        hit = rng.sample(names_m, rng.randint(1, min(8, minerals)))
-        begin = start + rng.randint(1, years - 2)
-        stop = min(end, begin + rng.randint(1, 4))
-        lost = rng.uniform(0.3, 1.0)
-        for m in hit:
-            for t in range(begin, stop + 1):
-                share_lost[w, "China", m, t] = lost
-                price_multiplier[w, m, t] = 1 + lost * rng.uniform(1, 4)
+            _twin_disruption(
+                rng, w, f"scenario{i - 1:02d}", names_m, horizon, share_lost, price_multiplier
+            )
+        else:
+            _own_disruption(rng, w, names_m, horizon, share_lost, price_multiplier)
+    return scenario_rows, share_lost, price_multiplier
 
-    return Case(
-        settings=Settings(start_year=start, end_year=end, discount_rate=0.05, mip_gap=1e-4),
-        minerals=mineral_rows,
-        countries=country_rows,
-        sites=site_rows,
-        offers=offer_rows,
-        stockpiles=stockpile_rows,
-        scenarios=scenario_rows,
-        price=price,
-        demand=demand,
-        supply=supply,
-        share_lost=share_lost,
-        price_multiplier=price_multiplier,
-        origin=f"synthetic(scale={scale}, seed={seed})",
-    )
+
+def _twin_disruption(
+    rng: random.Random,
+    w: str,
+    twin: str,
+    names_m: list[str],
+    horizon: range,
+    share_lost: dict[tuple[str, str, str, int], float],
+    price_multiplier: dict[tuple[str, str, int], float],
+) -> None:
+    """Scenario `w` shares `twin`'s history up to a later year, then departs from it."""
+    start, end, years, minerals = horizon[0], horizon[-1], len(horizon), len(names_m)
+    split = start + rng.randint(2, years - 1)
+    for (ww, x, m, t), lost in list(share_lost.items()):
+        if ww == twin and t < split:
+            share_lost[w, x, m, t] = lost
+    for (ww, m, t), factor in list(price_multiplier.items()):
+        if ww == twin and t < split:
+            price_multiplier[w, m, t] = factor
+    for m in rng.sample(names_m, rng.randint(1, min(8, minerals))):
+        lost = rng.uniform(0.3, 1.0)
+        for t in range(split, min(end, split + rng.randint(1, 4)) + 1):
+            share_lost[w, "China", m, t] = lost
+            price_multiplier[w, m, t] = 1 + lost * rng.uniform(1, 4)
+
+
+def _own_disruption(
+    rng: random.Random,
+    w: str,
+    names_m: list[str],
+    horizon: range,
+    share_lost: dict[tuple[str, str, str, int], float],
+    price_multiplier: dict[tuple[str, str, int], float],
+) -> None:
+    """Scenario `w` loses a share of China's supply of a few minerals over a span of years."""
+    start, end, years, minerals = horizon[0], horizon[-1], len(horizon), len(names_m)
+    hit = rng.sample(names_m, rng.randint(1, min(8, minerals)))
+    begin = start + rng.randint(1, years - 2)
+    stop = min(end, begin + rng.randint(1, 4))
+    lost = rng.uniform(0.3, 1.0)
+    for m in hit:
+        for t in range(begin, stop + 1):
+            share_lost[w, "China", m, t] = lost
+            price_multiplier[w, m, t] = 1 + lost * rng.uniform(1, 4)

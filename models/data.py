@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from planner.case import Case
 
@@ -114,10 +115,13 @@ class ModelData:
         """A scenario of `node`, to read the data that all its scenarios share."""
         return self.node_scenarios[node][0]
 
-    def second_stage(self, keys: tuple[Key3, ...], year_at: int = 2) -> list[tuple]:
-        """(*key, node) for every key and every node of the key's year (the tree's index)."""
+    def second_stage(
+        self, keys: tuple[tuple[str | int, ...], ...], year_at: int = 2
+    ) -> list[tuple[str | int, ...]]:
+        """(*key, node) for every key and every node of the key's year (the tree's index);
+        `year_at` is the position of the year in the keys."""
         nodes = self.nodes
-        return [(*k, n) for k in keys for n in nodes[k[year_at]]]
+        return [(*k, n) for k in keys for n in nodes[int(k[year_at])]]
 
     def demand(self, mineral: str, country: str, year: int) -> float:
         """D(m,r,t), 0 where the case has no demand."""
@@ -224,7 +228,7 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
     """Turn `case` into the index tuples and lookups of `ModelData` (pruned unless asked not to)."""
     settings = case.settings
     years = tuple(case.years)
-    start, end = settings.start_year, settings.end_year
+    end = settings.end_year
     scenarios = tuple(case.scenarios)
     discount = {t: case.discount(t) for t in years}
     market_price = {
@@ -233,34 +237,15 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
         for m in case.minerals
         for t in years
     }
-
-    # Sites.
-    build_years: dict[str, tuple[int, ...]] = {}
-    for name, site in case.sites.items():
-        if site.max_capacity > 0:
-            earliest = site.earliest_year if site.earliest_year is not None else start
-            own = tuple(t for t in years if t >= earliest and t + site.lead_time <= end)
-            if own:
-                build_years[name] = own
+    build_years = _build_years(case, years)
     build_keys = tuple((s, t) for s, ts in build_years.items() for t in ts)
-    online_builds: dict[tuple[str, int], tuple[int, ...]] = {}
-    online_discount: dict[tuple[str, int], float] = {}
-    for s, ts in build_years.items():
-        lead = case.sites[s].lead_time
-        for t in years:
-            online = tuple(tau for tau in ts if tau + lead <= t)
-            if online:
-                online_builds[s, t] = online
-        for tau in ts:
-            online_discount[s, tau] = sum(discount[t] for t in years if t >= tau + lead)
+    online_builds, online_discount = _online(case, build_years, years, discount)
     output_keys = tuple(
         (s, t)
         for s, site in case.sites.items()
         for t in years
         if not prune or site.existing_capacity > 0 or (s, t) in online_builds
     )
-
-    # CfD offers.
     offer_years = {
         o: tuple(t for t in years if offer.start_year <= t <= offer.end_year)
         for o, offer in case.offers.items()
@@ -269,57 +254,13 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
     for o, offer in case.offers.items():
         members[offer.group].append(o)
     groups = {g: tuple(os) for g, os in members.items()}
-
     places = tuple(case.stockpiles)
-
-    # Which (m, r, t) have tonnes of their own, and which (m, t) have a use for the pool.
-    own_tonnes: set[Key3] = set()
-    for s, t in output_keys:
-        site = case.sites[s]
-        own_tonnes.add((site.mineral, site.country, t))
-    for o, offer in case.offers.items():
-        own_tonnes.update((offer.mineral, offer.country, t) for t in offer_years[o])
     closed = frozenset(r for r, country in case.countries.items() if not country.shares_stock)
-    for r, m in places:
-        if r not in closed:
-            own_tonnes.update((m, r, t) for t in years)
-    demanded = {key for key, value in case.demand.items() if value > 0 and key[2] in discount}
-    pool_used = {(m, t) for m, _, t in demanded} | {(m, t) for _, m in places for t in years}
-
-    all_mrt = [(m, r, t) for m in case.minerals for r in case.countries for t in years]
-    if prune:
-        inflow_keys = tuple(k for k in all_mrt if k in demanded)
-        outflow_keys = tuple(k for k in all_mrt if k in own_tonnes and (k[0], k[2]) in pool_used)
-        short_keys = inflow_keys
-        with_row = set(inflow_keys) | set(outflow_keys)
-        balance_keys = tuple(k for k in all_mrt if k in with_row)
-        pool_keys = tuple((m, t) for m in case.minerals for t in years if (m, t) in pool_used)
-    else:
-        inflow_keys = outflow_keys = short_keys = tuple(all_mrt)
-        balance_keys = tuple(all_mrt)
-        pool_keys = tuple((m, t) for m in case.minerals for t in years)
-
-    # External supply: e where it can be positive and the pool can use it, per tree node.
+    own_tonnes = _own_tonnes(case, years, output_keys, offer_years, closed)
+    flows = _flow_keys(case, years, own_tonnes, prune)
     tree = scenario_tree(case)
-    pool_set = set(pool_keys)
-    pairs = dict.fromkeys((x, m) for x, m, _ in case.supply)
-    supply_keys: list[Key3] = []
-    supply_bound: dict[tuple[str, str, int, str], float] = {}
-    for x, m in pairs:
-        for t in years:
-            row = case.supply.get((x, m, t))
-            available = row.available if row is not None else 0.0
-            bounds = {
-                n: (1.0 - case.share_lost.get((ws[0], x, m, t), 0.0)) * available
-                for n in tree.nodes[t]
-                for ws in [tree.node_scenarios[n]]
-            }
-            if prune and ((m, t) not in pool_set or not any(b > 0 for b in bounds.values())):
-                continue
-            supply_keys.append((x, m, t))
-            for n, bound in bounds.items():
-                if not prune or bound > 0:
-                    supply_bound[x, m, t, n] = bound
+    supply_keys, supply_bound = _supply(case, years, tree, set(flows.pool_keys), prune)
+    inflow_keys, outflow_keys, short_keys, balance_keys, pool_keys = flows
 
     probability = {w: sc.probability for w, sc in case.scenarios.items()}
     return ModelData(
@@ -358,3 +299,121 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
         obligation=obligations(case, tree),
         closed=closed,
     )
+
+
+def _build_years(case: Case, years: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    """Per site that may be built: the years a build can start and still come online by the
+    end year (from its earliest year on)."""
+    start, end = case.settings.start_year, case.settings.end_year
+    build_years: dict[str, tuple[int, ...]] = {}
+    for name, site in case.sites.items():
+        if site.max_capacity > 0:
+            earliest = site.earliest_year if site.earliest_year is not None else start
+            own = tuple(t for t in years if t >= earliest and t + site.lead_time <= end)
+            if own:
+                build_years[name] = own
+    return build_years
+
+
+def _online(
+    case: Case,
+    build_years: dict[str, tuple[int, ...]],
+    years: tuple[int, ...],
+    discount: dict[int, float],
+) -> tuple[dict[tuple[str, int], tuple[int, ...]], dict[tuple[str, int], float]]:
+    """The build years τ online in each (s, t) (τ + L(s) ≤ t), and per build (s, τ) the sum of
+    the discount factors of the years it is online."""
+    online_builds: dict[tuple[str, int], tuple[int, ...]] = {}
+    online_discount: dict[tuple[str, int], float] = {}
+    for s, ts in build_years.items():
+        lead = case.sites[s].lead_time
+        for t in years:
+            online = tuple(tau for tau in ts if tau + lead <= t)
+            if online:
+                online_builds[s, t] = online
+        for tau in ts:
+            online_discount[s, tau] = sum(discount[t] for t in years if t >= tau + lead)
+    return online_builds, online_discount
+
+
+def _own_tonnes(
+    case: Case,
+    years: tuple[int, ...],
+    output_keys: tuple[tuple[str, int], ...],
+    offer_years: dict[str, tuple[int, ...]],
+    closed: frozenset[str],
+) -> set[Key3]:
+    """The (m, r, t) where country r has tonnes of its own: a site with output, an active CfD
+    offer, or a stockpile place of a member that shares its stock."""
+    own_tonnes: set[Key3] = set()
+    for s, t in output_keys:
+        site = case.sites[s]
+        own_tonnes.add((site.mineral, site.country, t))
+    for o, offer in case.offers.items():
+        own_tonnes.update((offer.mineral, offer.country, t) for t in offer_years[o])
+    for r, m in case.stockpiles:
+        if r not in closed:
+            own_tonnes.update((m, r, t) for t in years)
+    return own_tonnes
+
+
+class _FlowKeys(NamedTuple):
+    """The index tuples of the flows between countries and the pool."""
+
+    inflow_keys: tuple[Key3, ...]
+    outflow_keys: tuple[Key3, ...]
+    short_keys: tuple[Key3, ...]
+    balance_keys: tuple[Key3, ...]
+    pool_keys: tuple[tuple[str, int], ...]
+
+
+def _flow_keys(case: Case, years: tuple[int, ...], own_tonnes: set[Key3], prune: bool) -> _FlowKeys:
+    """Inflow, outflow and shortage (m, r, t), country balance (8) rows and pool balance (9)
+    rows: all of them, or only where they can matter (module docstring)."""
+    all_mrt = [(m, r, t) for m in case.minerals for r in case.countries for t in years]
+    if not prune:
+        every = tuple(all_mrt)
+        return _FlowKeys(
+            every, every, every, every, tuple((m, t) for m in case.minerals for t in years)
+        )
+    year_set = set(years)
+    demanded = {key for key, value in case.demand.items() if value > 0 and key[2] in year_set}
+    pool_used = {(m, t) for m, _, t in demanded} | {
+        (m, t) for _, m in case.stockpiles for t in years
+    }
+    inflow_keys = tuple(k for k in all_mrt if k in demanded)
+    outflow_keys = tuple(k for k in all_mrt if k in own_tonnes and (k[0], k[2]) in pool_used)
+    with_row = set(inflow_keys) | set(outflow_keys)
+    return _FlowKeys(
+        inflow_keys,
+        outflow_keys,
+        inflow_keys,
+        tuple(k for k in all_mrt if k in with_row),
+        tuple((m, t) for m in case.minerals for t in years if (m, t) in pool_used),
+    )
+
+
+def _supply(
+    case: Case, years: tuple[int, ...], tree: Tree, pool_set: set[tuple[str, int]], prune: bool
+) -> tuple[list[Key3], dict[tuple[str, str, int, str], float]]:
+    """External supply: the (x, m, t) of e where it can be positive and the pool can use it, and
+    its bound (1 − δ)·Av per tree node."""
+    pairs = dict.fromkeys((x, m) for x, m, _ in case.supply)
+    supply_keys: list[Key3] = []
+    supply_bound: dict[tuple[str, str, int, str], float] = {}
+    for x, m in pairs:
+        for t in years:
+            row = case.supply.get((x, m, t))
+            available = row.available if row is not None else 0.0
+            bounds = {
+                n: (1.0 - case.share_lost.get((ws[0], x, m, t), 0.0)) * available
+                for n in tree.nodes[t]
+                for ws in [tree.node_scenarios[n]]
+            }
+            if prune and ((m, t) not in pool_set or not any(b > 0 for b in bounds.values())):
+                continue
+            supply_keys.append((x, m, t))
+            for n, bound in bounds.items():
+                if not prune or bound > 0:
+                    supply_bound[x, m, t, n] = bound
+    return supply_keys, supply_bound

@@ -195,7 +195,7 @@ def solver_options(threads: bool = True, verbose: bool = True) -> Callable[[F], 
             help="Stop the solver after this many seconds (default: the input's time_limit "
             "setting; inf: no limit).",
         )(decorated)
-        return decorated  # type: ignore[no-any-return]
+        return decorated
 
     return decorate
 

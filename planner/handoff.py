@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+import scipy.sparse
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.var import VarData
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, RowEntry
@@ -189,7 +190,7 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     return Compiled(highs, columns, info.rows, integer_columns, column_of, scale)
 
 
-def _usd_row_scale(usd: list, rows: list[RowEntry], matrix: object) -> np.ndarray:
+def _usd_row_scale(usd: list, rows: list[RowEntry], matrix: scipy.sparse.csc_array) -> np.ndarray:
     """Factors that bring the rows counted in USD (budgets 11 and 16, CVaR excess: the rows the
     components registered as such) near unit coefficients.
 

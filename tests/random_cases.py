@@ -80,7 +80,9 @@ def write_random_case(folder: Path, seed: int) -> Path:
 
 
 def random_sheets(seed: int) -> dict[str, list[Row]]:
-    """The sheets of the case of `seed`, as lists of rows (blank cells are None or absent)."""
+    """The sheets of the case of `seed`, as lists of rows (blank cells are None or absent).
+
+    The helpers draw from one generator in sheet order, so a seed always gives the same case."""
     rng = random.Random(seed)
     years = list(range(START, START + rng.randint(2, 5)))
     end = years[-1]
@@ -88,23 +90,7 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
     countries = list(COUNTRIES[: rng.randint(2, 3)])
     price = {m: rng.choice([40_000.0, 60_000.0, 90_000.0]) for m in minerals}
     scenarios = _scenarios(rng)
-    sheets: dict[str, list[Row]] = {}
-
-    settings: list[Row] = [
-        {"setting": "start_year", "value": START},
-        {"setting": "end_year", "value": end},
-        {"setting": "discount_rate", "value": rng.choice([0.0, 0.03, 0.08])},
-    ]
-    if rng.random() < 0.3:
-        settings.append({"setting": "budget", "value": rng.choice([0, 2e6, 2e7, 1e9])})
-    if rng.random() < 0.4:
-        settings.append({"setting": "terminal_value_fraction", "value": rng.choice([0, 0.5, 1])})
-    if rng.random() < 0.35:
-        settings.append({"setting": "cvar_weight", "value": rng.choice([0.3, 0.5, 1.0])})
-        settings.append({"setting": "cvar_alpha", "value": rng.choice([0.5, 0.8, 0.9])})
-    settings.append({"setting": "mip_gap", "value": 0})
-    sheets["Settings"] = settings
-
+    sheets: dict[str, list[Row]] = {"Settings": _random_settings(rng, end)}
     sheets["Minerals"] = [
         {
             "mineral": m,
@@ -126,7 +112,50 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
     sheets["Countries"] = [
         {"country": r, "shipping_cost": rng.choice([0, 0, 150, 800])} for r in countries
     ]
+    sheets["Demand"], total = _random_demand(rng, minerals, countries, years)
+    sheets["Sources"] = _random_sources(rng, total, years)
+    sheets["Sites"] = _random_sites(rng, minerals, countries, price, end)
+    sheets["CfD"] = _random_offers(rng, minerals, countries, price, years)
+    sheets["Stockpiles"] = _random_stockpiles(rng, minerals, countries)
+    if scenarios:
+        sheets["Scenarios"] = [
+            {"scenario": name, "probability": p, "description": f"scenario {name}"}
+            for name, p in scenarios
+        ]
+    # Without a Scenarios sheet, rows name no scenario: a blank scenario means every scenario.
+    names: list[str | None] = [name for name, _ in scenarios] or [None]
+    disruptions = _random_disruptions(rng, names, minerals, years)
+    if disruptions:
+        sheets["Disruptions"] = disruptions
+    shocks = _random_shocks(rng, names, minerals, years)
+    if shocks:
+        sheets["PriceShocks"] = shocks
+    return sheets
 
+
+def _random_settings(rng: random.Random, end: int) -> list[Row]:
+    """Settings: the horizon, a discount rate, sometimes a budget, a terminal value and CVaR."""
+    settings: list[Row] = [
+        {"setting": "start_year", "value": START},
+        {"setting": "end_year", "value": end},
+        {"setting": "discount_rate", "value": rng.choice([0.0, 0.03, 0.08])},
+    ]
+    if rng.random() < 0.3:
+        settings.append({"setting": "budget", "value": rng.choice([0, 2e6, 2e7, 1e9])})
+    if rng.random() < 0.4:
+        settings.append({"setting": "terminal_value_fraction", "value": rng.choice([0, 0.5, 1])})
+    if rng.random() < 0.35:
+        settings.append({"setting": "cvar_weight", "value": rng.choice([0.3, 0.5, 1.0])})
+        settings.append({"setting": "cvar_alpha", "value": rng.choice([0.5, 0.8, 0.9])})
+    settings.append({"setting": "mip_gap", "value": 0})
+    return settings
+
+
+def _random_demand(
+    rng: random.Random, minerals: list[str], countries: list[str], years: list[int]
+) -> tuple[list[Row], dict[str, float]]:
+    """Demand rows (some pairs without any, some with a larger year row) and the total of the
+    amounts per mineral, which sizes the supply."""
     demand: list[Row] = []
     total = dict.fromkeys(minerals, 0.0)
     for m in minerals:
@@ -142,10 +171,15 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
                 demand.append(
                     {"mineral": m, "country": r, "year": rng.choice(years), "demand": larger}
                 )
-    sheets["Demand"] = demand
+    return demand, total
 
+
+def _random_sources(rng: random.Random, total: dict[str, float], years: list[int]) -> list[Row]:
+    """China and the rest of the world for each mineral, sized on its demand, with a few year
+    rows that change a price factor or the availability."""
+    end = years[-1]
     sources: list[Row] = []
-    for m in minerals:
+    for m in total:
         china = total[m] * rng.choice([0.5, 1.0, 2.0])
         sources.append(
             {
@@ -185,8 +219,17 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
                     "price_factor": None,
                 }
             )
-    sheets["Sources"] = _dedupe_years(sources, ("source", "mineral"))
+    return _dedupe_years(sources, ("source", "mineral"))
 
+
+def _random_sites(
+    rng: random.Random,
+    minerals: list[str],
+    countries: list[str],
+    price: dict[str, float],
+    end: int,
+) -> list[Row]:
+    """One or two refinery sites per mineral, existing or buildable."""
     sites: list[Row] = []
     for m in minerals:
         for index in range(rng.randint(1, 2)):
@@ -210,8 +253,18 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
                     "availability": rng.choice([1, 0.9]),
                 }
             )
-    sheets["Sites"] = sites
+    return sites
 
+
+def _random_offers(
+    rng: random.Random,
+    minerals: list[str],
+    countries: list[str],
+    price: dict[str, float],
+    years: list[int],
+) -> list[Row]:
+    """Up to three CfD offers, some of them ladders of rungs with rising strikes."""
+    end = years[-1]
     offers: list[Row] = []
     for number in range(rng.randint(0, 3)):
         m = rng.choice(minerals)
@@ -232,8 +285,11 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
                     "kind": rng.choice(["two_sided", "floor", None]),
                 }
             )
-    sheets["CfD"] = offers
+    return offers
 
+
+def _random_stockpiles(rng: random.Random, minerals: list[str], countries: list[str]) -> list[Row]:
+    """Stockpile places for about a third of the (country, mineral) pairs."""
     places: list[Row] = []
     for m in minerals:
         for r in countries:
@@ -248,15 +304,15 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
                         "max_release": rng.choice([None, 5, 15]),
                     }
                 )
-    sheets["Stockpiles"] = places
+    return places
 
-    if scenarios:
-        sheets["Scenarios"] = [
-            {"scenario": name, "probability": p, "description": f"scenario {name}"}
-            for name, p in scenarios
-        ]
-    # Without a Scenarios sheet, rows name no scenario: a blank scenario means every scenario.
-    names: list[str | None] = [name for name, _ in scenarios] or [None]
+
+def _random_disruptions(
+    rng: random.Random, names: list[str | None], minerals: list[str], years: list[int]
+) -> list[Row]:
+    """Cuts of China's supply in some scenarios (never in `calm`), and sometimes a certain cut of
+    the rest of the world in every scenario."""
+    end = years[-1]
     disruptions: list[Row] = []
     for name in names:
         if name == "calm" or rng.random() < 0.3:
@@ -283,8 +339,13 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
                 "share_lost": 0.2,
             }
         )
-    if disruptions:
-        sheets["Disruptions"] = disruptions
+    return disruptions
+
+
+def _random_shocks(
+    rng: random.Random, names: list[str | None], minerals: list[str], years: list[int]
+) -> list[Row]:
+    """Price multipliers from a year on, in some scenarios."""
     shocks: list[Row] = []
     for name in names:
         if rng.random() < 0.4:
@@ -297,9 +358,7 @@ def random_sheets(seed: int) -> dict[str, list[Row]]:
                     "multiplier": rng.choice([0.7, 1.5, 3.0]),
                 }
             )
-    if shocks:
-        sheets["PriceShocks"] = shocks
-    return sheets
+    return shocks
 
 
 def _scenarios(rng: random.Random) -> list[tuple[str, float]]:
@@ -331,112 +390,31 @@ def random_case(seed: int, *, revision_3: bool = True) -> Case:
     """A random valid case built in code; the same seed gives the same case.
 
     The revision-2 part is drawn first from `seed` alone, so `revision_3=False` gives the same
-    case without the revision-3 features that `with_revision_3` adds.
+    case without the revision-3 features that `with_revision_3` adds. The helpers draw from one
+    generator in the order of the Case's fields.
     """
     rng = random.Random(seed)
     start = 2025
     end = start + rng.randint(1, 5)
     years = range(start, end + 1)
-    minerals = {}
-    for i in range(rng.randint(1, 3)):
-        name = f"M{i}"
-        price = rng.uniform(100, 5000)
-        minerals[name] = Mineral(
-            name,
-            price=price,
-            shortage_penalty=rng.choice([0.0, price * rng.uniform(1.5, 10)]),
-            holding_cost=rng.choice([0.0, price * rng.uniform(0.0, 0.08)]),
-            coverage=rng.choice([0.0, 0.0, 0.0, 0.2, 0.5, 1.0]),
-            max_purchase=rng.choice([None, rng.uniform(5, 60)]),
-        )
+    minerals = _case_minerals(rng)
     countries = {
         f"C{i}": Country(f"C{i}", shipping_cost=rng.choice([0.0, rng.uniform(1, 40)]))
         for i in range(rng.randint(1, 4))
     }
     names_m, names_r = list(minerals), list(countries)
-    sites = {}
-    for i in range(rng.randint(0, 5)):
-        cmax = rng.choice([0.0, rng.uniform(10, 120)])
-        sites[f"S{i}"] = Site(
-            f"S{i}",
-            country=rng.choice(names_r),
-            mineral=rng.choice(names_m),
-            existing_capacity=rng.choice([0.0, 0.0, rng.uniform(5, 40)]),
-            min_capacity=rng.choice([0.0, cmax * rng.uniform(0.1, 0.9)]),
-            max_capacity=cmax,
-            fixed_capex=rng.choice([0.0, rng.uniform(1e4, 2e5)]),
-            capex_per_tpa=rng.uniform(0, 3000),
-            fixed_om_per_tpa=rng.uniform(0, 200),
-            variable_cost=rng.uniform(0, 2000),
-            lead_time=rng.randint(0, 4),
-            earliest_year=rng.randint(start - 1, end + 1),
-            availability=rng.uniform(0.5, 1.0),
-        )
-    offers = {}
-    for i in range(rng.randint(0, 4)):
-        m = rng.choice(names_m)
-        offers[f"O{i}"] = Offer(
-            f"O{i}",
-            group=rng.choice(["G0", "G1", f"O{i}"]),
-            mineral=m,
-            country=rng.choice(names_r),
-            strike=minerals[m].price * rng.uniform(0.6, 1.6),
-            volume=rng.uniform(2, 30),
-            start_year=rng.randint(start - 2, end),
-            end_year=rng.randint(end - 1, end + 3),
-            kind=rng.choice(["two_sided", "floor"]),
-        )
-    stockpiles = {}
-    for r in names_r:
-        for m in names_m:
-            if rng.random() < 0.4:
-                capacity = rng.uniform(5, 100)
-                stockpiles[r, m] = Stockpile(
-                    r,
-                    m,
-                    initial=rng.choice([0.0, capacity * rng.uniform(0, 1)]),
-                    capacity=capacity,
-                    max_release=rng.choice([None, rng.uniform(1, 30)]),
-                )
-    n_scen = rng.randint(1, 3)
-    weights = [rng.choice([0.0, rng.random() + 0.1]) for _ in range(n_scen)]
-    if not any(weights):
-        weights[0] = 1.0
-    scenarios = {
-        f"W{i}": Scenario(f"W{i}", probability=wgt / sum(weights)) for i, wgt in enumerate(weights)
-    }
+    sites = _case_sites(rng, names_m, names_r, start, end)
+    offers = _case_offers(rng, minerals, names_r, start, end)
+    stockpiles = _case_stockpiles(rng, names_m, names_r)
+    scenarios = _case_scenarios(rng)
     price = {
         (m, t): minerals[m].price * rng.choice([1.0, rng.uniform(0.7, 1.5)])
         for m in names_m
         for t in years
     }
-    demand = {}
-    for m in names_m:
-        for r in names_r:
-            if rng.random() < 0.7:
-                for t in years:
-                    if rng.random() < 0.85:
-                        demand[m, r, t] = rng.uniform(1, 60)
-    supply = {}
-    for m in names_m:
-        if rng.random() < 0.15:
-            continue  # a mineral without external sources
-        for x in rng.sample(["X0", "X1"], rng.randint(1, 2)):
-            for t in years:
-                if rng.random() < 0.85:
-                    supply[x, m, t] = SourceYear(
-                        rng.choice([0.0, rng.uniform(30, 300)]), rng.uniform(0.8, 1.5)
-                    )
-    share_lost = {}
-    price_multiplier = {}
-    for w in scenarios:
-        for x, m, t in supply:
-            if rng.random() < 0.3:
-                share_lost[w, x, m, t] = rng.choice([1.0, rng.uniform(0.1, 0.9)])
-        for m in names_m:
-            for t in years:
-                if rng.random() < 0.25:
-                    price_multiplier[w, m, t] = rng.uniform(0.5, 4.0)
+    demand = _case_demand(rng, names_m, names_r, years)
+    supply = _case_supply(rng, names_m, years)
+    share_lost, price_multiplier = _case_disruptions(rng, scenarios, supply, names_m, years)
     settings = Settings(
         start_year=start,
         end_year=end,
@@ -462,6 +440,153 @@ def random_case(seed: int, *, revision_3: bool = True) -> Case:
         price_multiplier=price_multiplier,
     )
     return with_revision_3(case, seed) if revision_3 else case
+
+
+def _case_minerals(rng: random.Random) -> dict[str, Mineral]:
+    """One to three minerals, with or without penalty, holding cost, coverage and purchase cap."""
+    minerals = {}
+    for i in range(rng.randint(1, 3)):
+        name = f"M{i}"
+        price = rng.uniform(100, 5000)
+        minerals[name] = Mineral(
+            name,
+            price=price,
+            shortage_penalty=rng.choice([0.0, price * rng.uniform(1.5, 10)]),
+            holding_cost=rng.choice([0.0, price * rng.uniform(0.0, 0.08)]),
+            coverage=rng.choice([0.0, 0.0, 0.0, 0.2, 0.5, 1.0]),
+            max_purchase=rng.choice([None, rng.uniform(5, 60)]),
+        )
+    return minerals
+
+
+def _case_sites(
+    rng: random.Random, names_m: list[str], names_r: list[str], start: int, end: int
+) -> dict[str, Site]:
+    """Up to five sites, existing or buildable (or neither), some from before the horizon."""
+    sites = {}
+    for i in range(rng.randint(0, 5)):
+        cmax = rng.choice([0.0, rng.uniform(10, 120)])
+        sites[f"S{i}"] = Site(
+            f"S{i}",
+            country=rng.choice(names_r),
+            mineral=rng.choice(names_m),
+            existing_capacity=rng.choice([0.0, 0.0, rng.uniform(5, 40)]),
+            min_capacity=rng.choice([0.0, cmax * rng.uniform(0.1, 0.9)]),
+            max_capacity=cmax,
+            fixed_capex=rng.choice([0.0, rng.uniform(1e4, 2e5)]),
+            capex_per_tpa=rng.uniform(0, 3000),
+            fixed_om_per_tpa=rng.uniform(0, 200),
+            variable_cost=rng.uniform(0, 2000),
+            lead_time=rng.randint(0, 4),
+            earliest_year=rng.randint(start - 1, end + 1),
+            availability=rng.uniform(0.5, 1.0),
+        )
+    return sites
+
+
+def _case_offers(
+    rng: random.Random, minerals: dict[str, Mineral], names_r: list[str], start: int, end: int
+) -> dict[str, Offer]:
+    """Up to four offers in at most two ladders, active years reaching past the horizon."""
+    names_m = list(minerals)
+    offers = {}
+    for i in range(rng.randint(0, 4)):
+        m = rng.choice(names_m)
+        offers[f"O{i}"] = Offer(
+            f"O{i}",
+            group=rng.choice(["G0", "G1", f"O{i}"]),
+            mineral=m,
+            country=rng.choice(names_r),
+            strike=minerals[m].price * rng.uniform(0.6, 1.6),
+            volume=rng.uniform(2, 30),
+            start_year=rng.randint(start - 2, end),
+            end_year=rng.randint(end - 1, end + 3),
+            kind=rng.choice(["two_sided", "floor"]),
+        )
+    return offers
+
+
+def _case_stockpiles(
+    rng: random.Random, names_m: list[str], names_r: list[str]
+) -> dict[tuple[str, str], Stockpile]:
+    """Stockpile places for about 40% of the (country, mineral) pairs."""
+    stockpiles = {}
+    for r in names_r:
+        for m in names_m:
+            if rng.random() < 0.4:
+                capacity = rng.uniform(5, 100)
+                stockpiles[r, m] = Stockpile(
+                    r,
+                    m,
+                    initial=rng.choice([0.0, capacity * rng.uniform(0, 1)]),
+                    capacity=capacity,
+                    max_release=rng.choice([None, rng.uniform(1, 30)]),
+                )
+    return stockpiles
+
+
+def _case_scenarios(rng: random.Random) -> dict[str, Scenario]:
+    """One to three scenarios; some weights drawn 0 (a scenario of probability 0)."""
+    n_scen = rng.randint(1, 3)
+    weights = [rng.choice([0.0, rng.random() + 0.1]) for _ in range(n_scen)]
+    if not any(weights):
+        weights[0] = 1.0
+    scenarios = {
+        f"W{i}": Scenario(f"W{i}", probability=wgt / sum(weights)) for i, wgt in enumerate(weights)
+    }
+    return scenarios
+
+
+def _case_demand(
+    rng: random.Random, names_m: list[str], names_r: list[str], years: range
+) -> dict[tuple[str, str, int], float]:
+    """Demand for about 70% of the (mineral, country) pairs, in most years."""
+    demand = {}
+    for m in names_m:
+        for r in names_r:
+            if rng.random() < 0.7:
+                for t in years:
+                    if rng.random() < 0.85:
+                        demand[m, r, t] = rng.uniform(1, 60)
+    return demand
+
+
+def _case_supply(
+    rng: random.Random, names_m: list[str], years: range
+) -> dict[tuple[str, str, int], SourceYear]:
+    """One or two sources per mineral (some minerals have none), in most years."""
+    supply = {}
+    for m in names_m:
+        if rng.random() < 0.15:
+            continue  # a mineral without external sources
+        for x in rng.sample(["X0", "X1"], rng.randint(1, 2)):
+            for t in years:
+                if rng.random() < 0.85:
+                    supply[x, m, t] = SourceYear(
+                        rng.choice([0.0, rng.uniform(30, 300)]), rng.uniform(0.8, 1.5)
+                    )
+    return supply
+
+
+def _case_disruptions(
+    rng: random.Random,
+    scenarios: dict[str, Scenario],
+    supply: dict[tuple[str, str, int], SourceYear],
+    names_m: list[str],
+    years: range,
+) -> tuple[dict[tuple[str, str, str, int], float], dict[tuple[str, str, int], float]]:
+    """Per scenario: shares of supply lost (δ) and price multipliers (μ)."""
+    share_lost = {}
+    price_multiplier = {}
+    for w in scenarios:
+        for x, m, t in supply:
+            if rng.random() < 0.3:
+                share_lost[w, x, m, t] = rng.choice([1.0, rng.uniform(0.1, 0.9)])
+        for m in names_m:
+            for t in years:
+                if rng.random() < 0.25:
+                    price_multiplier[w, m, t] = rng.uniform(0.5, 4.0)
+    return share_lost, price_multiplier
 
 
 def with_revision_3(case: Case, seed: int) -> Case:

@@ -50,7 +50,7 @@ def value_command(
     report = value_report(case, options, workers, progress=progress)
     write_value_workbook(output, report)
     if json_path is not None:
-        write_summary_json(json_path, figures(report))  # type: ignore[arg-type]
+        write_summary_json(json_path, figures(report))
     click.echo(f"Results  {output}" + (f", summary {json_path}" if json_path else ""))
     return 0
 

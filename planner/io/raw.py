@@ -266,9 +266,9 @@ def _checked(value: object) -> Value:
     if isinstance(value, bool):
         raise TypeError("a cell cannot hold a bool; write the text TRUE or FALSE")
     if hasattr(value, "__index__"):  # int and numpy integers
-        return int(value)  # type: ignore[call-overload]
+        return int(value)
     if hasattr(value, "__float__"):  # float and numpy floats
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
         if not math.isfinite(number):
             raise ValueError(f"a cell cannot hold {number}")
         return number

@@ -289,7 +289,7 @@ def write_xlsx(raw: RawWorkbook, path: Path) -> None:
         width = max([1, len(sheet.header), *(len(row.values) for row in sheet.rows)])
         height = sheet.rows[-1].number if sheet.rows else 1
         size = f"A1:{get_column_letter(width)}{height}"
-        worksheet.calculate_dimension = lambda size=size: size  # type: ignore[attr-defined]
+        worksheet.calculate_dimension = lambda size=size: size
         _size_columns(worksheet, sheet)
         if sheet.header:
             worksheet.freeze_panes = "A2"

@@ -41,7 +41,7 @@ class _Sheet:
     def __init__(self, book: openpyxl.Workbook) -> None:
         self.worksheet = book.create_sheet(names.OVERVIEW)
         for index, width in enumerate(WIDTHS, start=1):
-            self.worksheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
+            self.worksheet.column_dimensions[get_column_letter(index)].width = width
         self.next_row = 1
 
     def row(self, *values: object, bold: bool = False, formats: Sequence[str] = ()) -> int:
@@ -54,7 +54,7 @@ class _Sheet:
             if index < len(formats) and formats[index] and isinstance(cell.value, int | float):
                 cell.number_format = formats[index]
             cells.append(cell)
-        self.worksheet.append(cells)  # type: ignore[attr-defined]
+        self.worksheet.append(cells)
         self.next_row += 1
         return self.next_row - 1
 
@@ -62,7 +62,7 @@ class _Sheet:
         self.row()
         cell = WriteOnlyCell(self.worksheet, value=text)
         cell.font = Font(bold=True, size=12, color="0072B2")
-        self.worksheet.append([cell])  # type: ignore[attr-defined]
+        self.worksheet.append([cell])
         self.next_row += 1
 
 
@@ -354,7 +354,7 @@ def _charts(
         data = Reference(worksheet, min_col=2, max_col=1 + count, min_row=header, max_row=last)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(worksheet, min_col=1, min_row=header + 1, max_row=last))
-        worksheet.add_chart(chart, f"{CHART_COLUMN}2")  # type: ignore[attr-defined]
+        worksheet.add_chart(chart, f"{CHART_COLUMN}2")
     if split is not None:
         first, last = split
         bars = BarChart()
@@ -364,7 +364,7 @@ def _charts(
         bars.height, bars.width = 9, 18
         bars.add_data(Reference(worksheet, min_col=2, min_row=first, max_row=last))
         bars.set_categories(Reference(worksheet, min_col=1, min_row=first, max_row=last))
-        worksheet.add_chart(bars, f"{CHART_COLUMN}22")  # type: ignore[attr-defined]
+        worksheet.add_chart(bars, f"{CHART_COLUMN}22")
 
 
 def _diagnosis(sheet: _Sheet, results: Results) -> None:

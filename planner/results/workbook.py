@@ -93,7 +93,7 @@ def _json_value(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if hasattr(value, "item"):  # a numpy scalar
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     return value
 
 
@@ -122,11 +122,11 @@ def _new_sheet(
     """
     worksheet = book.create_sheet(layout.continuation_name(sheet.name, part))
     last_cell = f"{get_column_letter(len(sheet.columns))}{rows + 1}"
-    worksheet.calculate_dimension = lambda: f"A1:{last_cell}"  # type: ignore[attr-defined]
+    worksheet.calculate_dimension = lambda: f"A1:{last_cell}"
     for index, column in enumerate(sheet.columns, start=1):
-        dimension = worksheet.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
+        dimension = worksheet.column_dimensions[get_column_letter(index)]
         dimension.width = widths[index - 1] if widths else column.display_width
-    worksheet.freeze_panes = "A2"  # type: ignore[attr-defined]
+    worksheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
     for column in sheet.columns:
@@ -134,7 +134,7 @@ def _new_sheet(
         cell.font = bold
         cell.comment = header_note(column)  # the unit and meaning, on hover
         header.append(cell)
-    worksheet.append(header)  # type: ignore[attr-defined]
+    worksheet.append(header)
     return worksheet
 
 
@@ -223,5 +223,5 @@ def _text(worksheet: object, value: object) -> object:
         return text
     cell = WriteOnlyCell(worksheet, value=text)
     cell.data_type = "s"
-    cell.quotePrefix = True  # type: ignore[attr-defined]
+    cell.quotePrefix = True
     return cell

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,7 +152,7 @@ def parse_parts(
     return Definition(address, values, relative, where_address, where_values)
 
 
-def collect(readers: list[Callable[[], Definition]]) -> list[Definition]:
+def collect(readers: Sequence[Callable[[], Definition]]) -> list[Definition]:
     """Call each reader; gather every DefinitionError into one, so all problems show at once."""
     definitions, issues = [], []
     for read in readers:
@@ -420,6 +420,7 @@ def definitions_from_sheet(sheet: RawSheet) -> list[Definition]:
             if text:
                 readers.append(functools.partial(parse_definition, text, f"{where}, definition"))
             continue
+        assert parameter is not None and values is not None  # checked above
         address, listed = cell_text(row[parameter]), cell_text(row[values])
         if address or listed:
             readers.append(

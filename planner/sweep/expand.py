@@ -54,37 +54,55 @@ def expand(
     if not definitions:
         raise ExpansionError("nothing to vary: give at least one definition")
     _check_size(count_runs(definitions, mode, samples))
+    if mode in ("grid", "oat") and samples is not None:
+        raise ExpansionError("--samples applies to --mode sample only")
     if mode == "grid":
-        if samples is not None:
-            raise ExpansionError("--samples applies to --mode sample only")
-        combos = itertools.product(*(d.values for d in definitions))
-        return [Run(i, tuple(c)) for i, c in enumerate(combos, start=1)]
+        return _grid_runs(definitions)
     if mode == "oat":
-        if samples is not None:
-            raise ExpansionError("--samples applies to --mode sample only")
-        runs = [Run(1, (None,) * len(definitions))]
-        for position, definition in enumerate(definitions):
-            for value in definition.values:
-                if definition.relative and value == 1.0:
-                    continue
-                values: list[float | None] = [None] * len(definitions)
-                values[position] = value
-                runs.append(Run(len(runs) + 1, tuple(values)))
-        return runs
+        return _one_at_a_time_runs(definitions)
     if mode == "sample":
         if samples is None or samples < 1:
             raise ExpansionError("--mode sample needs --samples N (at least 1)")
-        rounding = list(whole) if whole is not None else [False] * len(definitions)
-        generator = random.Random(seed)
-        runs = []
-        for number in range(1, samples + 1):
-            drawn = []
-            for definition, round_it in zip(definitions, rounding, strict=True):
-                value = generator.uniform(definition.low, definition.high)
-                drawn.append(float(round(value)) if round_it else value)
-            runs.append(Run(number, tuple(drawn)))
-        return runs
+        return _sampled_runs(definitions, samples, seed, whole)
     raise ExpansionError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+
+
+def _grid_runs(definitions: Sequence[Definition]) -> list[Run]:
+    """Every combination of the definitions' values, the first definition varying slowest."""
+    combos = itertools.product(*(d.values for d in definitions))
+    return [Run(i, tuple(c)) for i, c in enumerate(combos, start=1)]
+
+
+def _one_at_a_time_runs(definitions: Sequence[Definition]) -> list[Run]:
+    """The workbook's own run first, then each definition's values with the others left as they
+    are (a multiplier of 1 would repeat the first run, so it is left out)."""
+    runs = [Run(1, (None,) * len(definitions))]
+    for position, definition in enumerate(definitions):
+        for value in definition.values:
+            if definition.relative and value == 1.0:
+                continue
+            values: list[float | None] = [None] * len(definitions)
+            values[position] = value
+            runs.append(Run(len(runs) + 1, tuple(values)))
+    return runs
+
+
+def _sampled_runs(
+    definitions: Sequence[Definition], samples: int, seed: int, whole: Sequence[bool] | None
+) -> list[Run]:
+    """`samples` runs drawn uniformly between each definition's lowest and highest value, from a
+    generator seeded by `seed` (the same seed gives the same runs); `whole[i]` rounds definition
+    i to a whole number."""
+    rounding = list(whole) if whole is not None else [False] * len(definitions)
+    generator = random.Random(seed)
+    runs = []
+    for number in range(1, samples + 1):
+        drawn: list[float | None] = []
+        for definition, round_it in zip(definitions, rounding, strict=True):
+            value = generator.uniform(definition.low, definition.high)
+            drawn.append(float(round(value)) if round_it else value)
+        runs.append(Run(number, tuple(drawn)))
+    return runs
 
 
 def count_runs(definitions: Sequence[Definition], mode: Mode, samples: int | None) -> int:

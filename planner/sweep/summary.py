@@ -69,27 +69,29 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
         record[f"cost_{name}"] = cost
 
     minerals = list(case.minerals)
-    per: dict[str, dict[str, float | None]] = {
-        key: dict.fromkeys(minerals, 0.0) for key in PER_MINERAL
-    }
     plan = outcome.plan
-    for row in plan.builds.itertuples(index=False):
-        per["capacity_tpa"][case.sites[row.site].mineral] += row.capacity
-    for row in plan.purchases.itertuples(index=False):
-        per["stockpile_t"][row.mineral] += row.purchase
+    totals: dict[str, dict[str, float]] = {key: dict.fromkeys(minerals, 0.0) for key in PER_MINERAL}
+    for site, capacity in zip(plan.builds["site"], plan.builds["capacity"], strict=True):
+        totals["capacity_tpa"][case.sites[str(site)].mineral] += float(capacity)
+    for mineral, purchase in zip(
+        plan.purchases["mineral"], plan.purchases["purchase"], strict=True
+    ):
+        totals["stockpile_t"][str(mineral)] += float(purchase)
     if outcome.spending is not None:
-        for kind, mineral, amount in outcome.spending[["kind", "mineral", "amount"]].itertuples(
-            index=False
+        spending = outcome.spending
+        for kind, mineral, amount in zip(
+            spending["kind"], spending["mineral"], spending["amount"], strict=True
         ):
-            per[f"spend_{kind}"][mineral] += amount
+            totals[f"spend_{kind}"][str(mineral)] += float(amount)
     accepted = [
         str(o) for o, a in zip(plan.offers["offer"], plan.offers["accepted"], strict=True) if a
     ]
     for name in accepted:
         offer = case.offers[name]
-        per["cfd_tpa"][offer.mineral] += offer.volume
-        per["cfd_payment"][offer.mineral] += expected_cfd_value(case, outcome, name)[0]
+        totals["cfd_tpa"][offer.mineral] += offer.volume
+        totals["cfd_payment"][offer.mineral] += expected_cfd_value(case, outcome, name)[0]
 
+    per: dict[str, dict[str, float | None]] = {key: dict(v) for key, v in totals.items()}
     per.update(_second_stage(case, outcome))
     worst = per["coverage_worst"]
     spend_capex, spend_stockpile = first_stage_spending(outcome)
@@ -101,7 +103,7 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
             "offers_accepted": len(accepted),
             "offers": ", ".join(accepted),
             "coverage_worst": min((v for v in worst.values() if v is not None), default=None),
-            "shortage_t": sum(per["shortage_t"].values()),
+            "shortage_t": sum(v for v in per["shortage_t"].values() if v is not None),
             "budget_shortfall": None,
         }
     )
@@ -114,6 +116,7 @@ def summarise(case: Case, outcome: Outcome) -> dict[str, Any]:
 def _second_stage(case: Case, outcome: Outcome) -> dict[str, dict[str, float | None]]:
     """Per mineral, from the scenario flows: worst share of demand met (None without demand),
     expected shortage (t) and the largest expected stock held at a year's end (t)."""
+    assert outcome.plan is not None, "second-stage figures need a plan"
     flows = outcome.plan.flows
     weight = flows["scenario"].map({n: s.probability for n, s in case.scenarios.items()})
     demand = pd.Series(

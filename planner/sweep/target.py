@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from planner.io.raw import RawRow, RawSheet, RawWorkbook, Value, cell_text, column_key
-from planner.schema import SETTINGS, SETTINGS_SHEET, SHEETS, Field, Kind, find_sheet
+from planner.schema import SETTINGS, SETTINGS_SHEET, SHEETS, Field, Kind, Sheet, find_sheet
 from planner.sweep.definition import Definition, DefinitionError, Issue
 from planner.sweep.expand import Run
 from planner.validate import parse_cell
@@ -152,7 +152,9 @@ def _resolve_setting(sheet: RawSheet, definition: Definition, fail: Fail) -> Tar
     found = sheet.find_rows(field.name)
     base: float | None
     if found:
-        base = _number(found[0][sheet.column_index("value")], field)
+        value_column = sheet.column_index("value")
+        assert value_column is not None, "a validated Settings sheet has a value column"
+        base = _number(found[0][value_column], field)
         row = found[0].number
     else:
         base = field.default if isinstance(field.default, float) else None
@@ -172,36 +174,63 @@ def _select(
             raise fail(f"the {sheet.name} sheet has no rows")
         return list(sheet.rows)
     schema = find_sheet(sheet.name)
-    positional = selector[0][0] is None
-    if positional:
-        order = list(key)
-        if any(f.name == "year" for f in schema.columns):
-            order.append("year")
-        if not order:
-            raise fail(
-                f"{sheet.name} rows have no key: select them by column, e.g. "
-                f"[{schema.columns[0].name}=...], or by row number, e.g. [row=3]"
-            )
-        if len(selector) > len(order):
-            raise fail(
-                f"{sheet.name} rows are identified by {', '.join(order)}: "
-                f"{len(selector)} values is too many"
-            )
-        pairs = [(column, value) for column, (_, value) in zip(order, selector, strict=False)]
+    assert schema is not None, "only the schema's sheets are swept"
+    if selector[0][0] is None:
+        pairs = _positional_pairs(sheet.name, schema, key, selector, fail)
     else:
-        pairs = []
-        for column, value in selector:
-            assert column is not None
-            if column.casefold() == _ROW_NUMBER_KEY:
-                pairs.append((_ROW_NUMBER_KEY, value))
-                continue
-            field = next(
-                (f for f in schema.columns if f.name.casefold() == column.casefold()), None
-            )
-            if field is None:
-                names = ", ".join(f.name for f in schema.columns)
-                raise fail(f"{sheet.name} has no column {column!r} to select by; columns: {names}")
-            pairs.append((field.name, value))
+        pairs = _named_pairs(sheet.name, schema, selector, fail)
+    rows = _matching_rows(sheet, pairs)
+    if not rows:
+        shown = ", ".join(f"{column}={value}" for column, value in pairs)
+        raise fail(f"no {sheet.name} row has {shown}{_hint(sheet, pairs)}")
+    return rows
+
+
+def _positional_pairs(
+    name: str,
+    schema: Sheet,
+    key: tuple[str, ...],
+    selector: Sequence[tuple[str | None, str]],
+    fail: Fail,
+) -> list[tuple[str, str]]:
+    """(column, value) for a selector of bare values: they name the sheet's key columns (and its
+    year, if it has one) in order."""
+    order = list(key)
+    if any(f.name == "year" for f in schema.columns):
+        order.append("year")
+    if not order:
+        raise fail(
+            f"{name} rows have no key: select them by column, e.g. "
+            f"[{schema.columns[0].name}=...], or by row number, e.g. [row=3]"
+        )
+    if len(selector) > len(order):
+        raise fail(
+            f"{name} rows are identified by {', '.join(order)}: {len(selector)} values is too many"
+        )
+    return [(column, value) for column, (_, value) in zip(order, selector, strict=False)]
+
+
+def _named_pairs(
+    name: str, schema: Sheet, selector: Sequence[tuple[str | None, str]], fail: Fail
+) -> list[tuple[str, str]]:
+    """(column, value) for a selector of column=value pairs, with the schema's spelling of each
+    column (or the row-number key)."""
+    pairs = []
+    for column, value in selector:
+        assert column is not None
+        if column.casefold() == _ROW_NUMBER_KEY:
+            pairs.append((_ROW_NUMBER_KEY, value))
+            continue
+        field = next((f for f in schema.columns if f.name.casefold() == column.casefold()), None)
+        if field is None:
+            names = ", ".join(f.name for f in schema.columns)
+            raise fail(f"{name} has no column {column!r} to select by; columns: {names}")
+        pairs.append((field.name, value))
+    return pairs
+
+
+def _matching_rows(sheet: RawSheet, pairs: list[tuple[str, str]]) -> list[RawRow]:
+    """The rows of `sheet` that hold every (column, value) of `pairs`."""
     rows = list(sheet.rows)
     for column, value in pairs:
         if column == _ROW_NUMBER_KEY:
@@ -209,9 +238,6 @@ def _select(
             continue
         index = sheet.column_index(column)
         rows = [row for row in rows if cell_text(None if index is None else row[index]) == value]
-    if not rows:
-        shown = ", ".join(f"{column}={value}" for column, value in pairs)
-        raise fail(f"no {sheet.name} row has {shown}{_hint(sheet, pairs)}")
     return rows
 
 
@@ -251,6 +277,7 @@ def _with_price_rows(raw: RawWorkbook, minerals: RawSheet, target: Target) -> Ta
         return target
     mineral_column = minerals.column_index("mineral")
     price_mineral = prices.column_index("mineral")
+    assert mineral_column is not None and price_mineral is not None, "validated sheets"
     price_field = SHEETS["Prices"].column("price")
     attached = []
     for cell in target.cells:
@@ -344,8 +371,8 @@ def apply(raw: RawWorkbook, targets: Sequence[Target], run: Run) -> list[str]:
         if value is None:
             continue
         if target.is_setting:
-            cell = target.cells[0]
-            new = cell.base * value if target.definition.relative else value
+            new = _new_value(target.cells[0], target, value)
+            assert new is not None, "a setting scaled by multipliers has a base (_check_values)"
             raw.set_setting(target.field.name, _cell_value(new, target.field))
             continue
         sheet = raw.sheet(target.sheet)
@@ -384,7 +411,11 @@ def _move_price_rows(raw: RawWorkbook, target: Target, value: float) -> list[str
     notes = []
     for mineral_row, cells in target.price_rows:
         old = base[mineral_row]
-        factor = value if target.definition.relative else value / old
+        if target.definition.relative:
+            factor = value
+        else:
+            assert old is not None, "a mineral's price is never blank"
+            factor = value / old
         for cell in cells:
             if cell.base is not None:
                 rows[cell.row].put(column, float(cell.base * factor))

@@ -117,11 +117,16 @@ def analyse(
     fix_started = time.perf_counter()
     plans = {"mean": mean.first_stage, "calm": alone[calm].first_stage}
     evaluations = {label: _evaluate(engine, first) for label, first in plans.items()}
-    short = [label for label, e in evaluations.items() if e.status == "infeasible"]
+    # A plan that exists and is infeasible in the full model (a missing plan is "no plan").
+    short = {
+        label: first
+        for label, first in plans.items()
+        if first is not None and evaluations[label].status == "infeasible"
+    }
     if short:  # which scenarios the plan fails, and its cost in the others
         tasks = [
-            Task("evaluate", scenario=w, plan=label, fixed=tuple(plans[label].items()))
-            for label in short
+            Task("evaluate", scenario=w, plan=label, fixed=tuple(first.items()))
+            for label, first in short.items()
             for w in case.scenarios
         ]
         more = run_tasks(case, options, tasks, workers=workers)

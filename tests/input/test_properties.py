@@ -93,42 +93,87 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
     """A random valid case as a raw workbook: every sheet, random optional cells and sheets."""
     start = draw(st.integers(2000, 2100))
     end = start + draw(st.integers(0, 4))
-    years = st.integers(start, end)
-    raw = RawWorkbook()
+    g = _CaseDraw(draw, RawWorkbook(), st.integers(start, end))
+    _settings_sheet(g, start, end)
+    minerals = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
+    countries = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
+    sources = draw(st.lists(IDENTIFIERS, min_size=1, max_size=2, unique=True))
+    _minerals_countries_prices(g, minerals, countries)
+    demand_rows = _demand_sheet(g, minerals, countries)
+    source_keys = _sources_sheet(g, sources, minerals)
+    _sites_sheet(g, minerals, countries)
+    _offers_sheet(g, minerals, countries)
+    _stockpiles_sheet(g, minerals, countries, demand_rows)
+    scenarios = _scenarios_sheet(g)
+    supplying = sorted({x for x, _, _ in source_keys})
+    _disruptions_and_shocks(g, scenarios, supplying, minerals)
+    _supply_caps_sheet(g, source_keys, supplying)
+    if draw(st.booleans()):
+        g.raw.sheets["README"] = RawSheet("README", ["notes"], [RawRow(2, ["free text"])])
+    return g.raw
 
-    def add(name: str, rows: list[dict[str, Value]]) -> None:
+
+@dataclasses.dataclass
+class _CaseDraw:
+    """What the sheet helpers of `valid_cases` share: hypothesis's draw, the workbook being
+    filled and the years of its horizon."""
+
+    draw: st.DrawFn
+    raw: RawWorkbook
+    years: st.SearchStrategy[int]
+
+    @property
+    def year_or_blank(self) -> st.SearchStrategy[int | None]:
+        return st.one_of(st.none(), self.years)
+
+    def add(self, name: str, rows: list[dict[str, Value]]) -> None:
+        """Add sheet `name` with its columns in a random order, now and then a blank row."""
         columns = [field.name for field in SHEETS[name].columns]
-        sheet = RawSheet(name, list(draw(st.permutations(columns))))
+        sheet = RawSheet(name, list(self.draw(st.permutations(columns))))
         for values in rows:
             sheet.append(values)
-            if draw(st.integers(0, 9)) == 0:  # now and then a blank row in between
+            if self.draw(st.integers(0, 9)) == 0:  # now and then a blank row in between
                 sheet.rows[-1].number += 1
-        raw.sheets[name] = sheet
+        self.raw.sheets[name] = sheet
 
-    def numbers(sheet: str, *names: str) -> dict[str, Value]:
-        return {n: draw(_optional(_column(sheet, n), _written(_column(sheet, n)))) for n in names}
+    def numbers(self, sheet: str, *names: str) -> dict[str, Value]:
+        """Valid cells (or blanks where allowed) for the numeric columns `names` of `sheet`."""
+        return {
+            n: self.draw(_optional(_column(sheet, n), _written(_column(sheet, n)))) for n in names
+        }
 
+    def year_range(self) -> dict[str, Value]:
+        """from_year and to_year, each blank or a year, in order."""
+        first, last = sorted(self.draw(st.lists(self.years, min_size=2, max_size=2)))
+        return {
+            "from_year": self.draw(st.one_of(st.none(), st.just(first))),
+            "to_year": self.draw(st.one_of(st.none(), st.just(last))),
+        }
+
+
+def _settings_sheet(g: _CaseDraw, start: int, end: int) -> None:
+    """The horizon and a random subset of the other settings."""
     settings_rows: list[dict[str, Value]] = [
         {"setting": "start_year", "value": start},
         {"setting": "end_year", "value": end},
     ]
     for setting in SETTINGS[2:]:
-        if draw(st.booleans()):
+        if g.draw(st.booleans()):
             settings_rows.append(
-                {"setting": setting.name, "value": draw(_optional(setting, _written(setting)))}
+                {"setting": setting.name, "value": g.draw(_optional(setting, _written(setting)))}
             )
-    add("Settings", settings_rows)
+    g.add("Settings", settings_rows)
 
-    minerals = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
-    countries = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
-    sources = draw(st.lists(IDENTIFIERS, min_size=1, max_size=2, unique=True))
-    add(
+
+def _minerals_countries_prices(g: _CaseDraw, minerals: list[str], countries: list[str]) -> None:
+    """Minerals and Countries with random numbers; sometimes a Prices sheet (maybe empty)."""
+    g.add(
         "Minerals",
         [
             {
                 "mineral": m,
-                "unit": draw(st.one_of(st.none(), IDENTIFIERS)),
-                **numbers(
+                "unit": g.draw(st.one_of(st.none(), IDENTIFIERS)),
+                **g.numbers(
                     "Minerals",
                     "price",
                     "holding_cost",
@@ -140,38 +185,50 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
             for m in minerals
         ],
     )
-    add(
+    g.add(
         "Countries",
         [
             {
                 "country": c,
-                "shares_stock": draw(st.sampled_from(SHARES_STOCK)),
-                **numbers("Countries", "shipping_cost", "budget"),
+                "shares_stock": g.draw(st.sampled_from(SHARES_STOCK)),
+                **g.numbers("Countries", "shipping_cost", "budget"),
             }
             for c in countries
         ],
     )
-    price_keys = draw(st.sets(st.tuples(st.sampled_from(minerals), years), max_size=4))
-    if price_keys or draw(st.booleans()):
-        add(
+    price_keys = g.draw(st.sets(st.tuples(st.sampled_from(minerals), g.years), max_size=4))
+    if price_keys or g.draw(st.booleans()):
+        g.add(
             "Prices",
-            [{"mineral": m, "year": t, **numbers("Prices", "price")} for m, t in price_keys],
+            [{"mineral": m, "year": t, **g.numbers("Prices", "price")} for m, t in price_keys],
         )
-    year_or_blank = st.one_of(st.none(), years)
-    demand_keys = draw(
+
+
+def _demand_sheet(
+    g: _CaseDraw, minerals: list[str], countries: list[str]
+) -> list[dict[str, Value]]:
+    """Demand rows for distinct (mineral, country, year or blank) keys."""
+    demand_keys = g.draw(
         st.sets(
-            st.tuples(st.sampled_from(minerals), st.sampled_from(countries), year_or_blank),
+            st.tuples(st.sampled_from(minerals), st.sampled_from(countries), g.year_or_blank),
             max_size=8,
         )
     )
     demand_rows = [
-        {"mineral": m, "country": c, "year": t, **numbers("Demand", "demand")}
+        {"mineral": m, "country": c, "year": t, **g.numbers("Demand", "demand")}
         for m, c, t in demand_keys
     ]
-    add("Demand", demand_rows)
-    source_keys = draw(
+    g.add("Demand", demand_rows)
+    return demand_rows
+
+
+def _sources_sheet(
+    g: _CaseDraw, sources: list[str], minerals: list[str]
+) -> set[tuple[str, str, int | None]]:
+    """Sources rows for distinct keys; a year row may inherit its availability."""
+    source_keys = g.draw(
         st.sets(
-            st.tuples(st.sampled_from(sources), st.sampled_from(minerals), year_or_blank),
+            st.tuples(st.sampled_from(sources), st.sampled_from(minerals), g.year_or_blank),
             max_size=6,
         )
     )
@@ -181,20 +238,25 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
             "source": x,
             "mineral": m,
             "year": t,
-            **numbers("Sources", "available", "price_factor"),
+            **g.numbers("Sources", "available", "price_factor"),
         }
-        if t is not None and (x, m, None) in source_keys and draw(st.booleans()):
+        if t is not None and (x, m, None) in source_keys and g.draw(st.booleans()):
             row["available"] = None  # inherited from the blank-year row
         source_rows.append(row)
-    add("Sources", source_rows)
+    g.add("Sources", source_rows)
 
+    return source_keys
+
+
+def _sites_sheet(g: _CaseDraw, minerals: list[str], countries: list[str]) -> None:
+    """Up to three sites, min_capacity ≤ max_capacity."""
     site_rows = []
-    for site in draw(st.lists(IDENTIFIERS, max_size=3, unique=True)):
+    for site in g.draw(st.lists(IDENTIFIERS, max_size=3, unique=True)):
         row = {
             "site": site,
-            "country": draw(st.sampled_from(countries)),
-            "mineral": draw(st.sampled_from(minerals)),
-            **numbers(
+            "country": g.draw(st.sampled_from(countries)),
+            "mineral": g.draw(st.sampled_from(minerals)),
+            **g.numbers(
                 "Sites",
                 "existing_capacity",
                 "fixed_capex",
@@ -203,39 +265,47 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
                 "variable_cost",
                 "availability",
             ),
-            "lead_time": draw(st.one_of(st.none(), st.integers(0, 3))),
-            "earliest_year": draw(year_or_blank),
+            "lead_time": g.draw(st.one_of(st.none(), st.integers(0, 3))),
+            "earliest_year": g.draw(g.year_or_blank),
         }
         low, high = sorted(
-            draw(st.lists(_number(_column("Sites", "max_capacity")), min_size=2, max_size=2))
+            g.draw(st.lists(_number(_column("Sites", "max_capacity")), min_size=2, max_size=2))
         )
         row["min_capacity"], row["max_capacity"] = low, high
         site_rows.append(row)
-    add("Sites", site_rows)
+    g.add("Sites", site_rows)
 
+
+def _offers_sheet(g: _CaseDraw, minerals: list[str], countries: list[str]) -> None:
+    """Up to three CfD offers, start year ≤ end year."""
     offer_rows = []
-    for offer in draw(st.lists(IDENTIFIERS, max_size=3, unique=True)):
-        first, last = sorted(draw(st.lists(years, min_size=2, max_size=2)))
+    for offer in g.draw(st.lists(IDENTIFIERS, max_size=3, unique=True)):
+        first, last = sorted(g.draw(st.lists(g.years, min_size=2, max_size=2)))
         offer_rows.append(
             {
                 "offer": offer,
-                "group": draw(st.one_of(st.none(), st.sampled_from(["g1", "g2"]))),
-                "mineral": draw(st.sampled_from(minerals)),
-                "country": draw(st.sampled_from(countries)),
-                **numbers("CfD", "strike", "volume"),
-                "start_year": draw(st.one_of(st.none(), st.just(first))),
-                "end_year": draw(st.one_of(st.none(), st.just(last))),
-                "kind": draw(st.sampled_from([None, "floor", "two_sided", "Two-Sided"])),
+                "group": g.draw(st.one_of(st.none(), st.sampled_from(["g1", "g2"]))),
+                "mineral": g.draw(st.sampled_from(minerals)),
+                "country": g.draw(st.sampled_from(countries)),
+                **g.numbers("CfD", "strike", "volume"),
+                "start_year": g.draw(st.one_of(st.none(), st.just(first))),
+                "end_year": g.draw(st.one_of(st.none(), st.just(last))),
+                "kind": g.draw(st.sampled_from([None, "floor", "two_sided", "Two-Sided"])),
             }
         )
-    add("CfD", offer_rows)
+    g.add("CfD", offer_rows)
 
+
+def _stockpiles_sheet(
+    g: _CaseDraw, minerals: list[str], countries: list[str], demand_rows: list[dict[str, Value]]
+) -> None:
+    """Up to three stockpile places, initial ≤ capacity, an obligation the capacity can hold."""
     stockpile_rows = []
-    for c, m in draw(
+    for c, m in g.draw(
         st.sets(st.tuples(st.sampled_from(countries), st.sampled_from(minerals)), max_size=3)
     ):
         initial, capacity = sorted(
-            draw(st.lists(_number(_column("Stockpiles", "capacity")), min_size=2, max_size=2))
+            g.draw(st.lists(_number(_column("Stockpiles", "capacity")), min_size=2, max_size=2))
         )
         # An obligation the capacity can hold in every year: min_days/365 × demand ≤ capacity.
         most_demand = max(
@@ -253,45 +323,48 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
                 "mineral": m,
                 "initial": initial,
                 "capacity": capacity,
-                **numbers("Stockpiles", "max_release"),
-                "min_days": draw(st.one_of(st.none(), st.floats(0, days * 0.999))),
-                "obligation_from": draw(year_or_blank),
+                **g.numbers("Stockpiles", "max_release"),
+                "min_days": g.draw(st.one_of(st.none(), st.floats(0, days * 0.999))),
+                "obligation_from": g.draw(g.year_or_blank),
             }
         )
-    add("Stockpiles", stockpile_rows)
+    g.add("Stockpiles", stockpile_rows)
 
+
+def _scenarios_sheet(g: _CaseDraw) -> list[str]:
+    """No Scenarios sheet (one implied `base`) or up to three scenarios; their names."""
     scenarios = ["base"]
-    if draw(st.booleans()):
-        scenarios = draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
-        weights = draw(
+    if g.draw(st.booleans()):
+        scenarios = g.draw(st.lists(IDENTIFIERS, min_size=1, max_size=3, unique=True))
+        weights = g.draw(
             st.lists(st.integers(0, 4), min_size=len(scenarios), max_size=len(scenarios)).filter(
                 any
             )
         )
-        add(
+        g.add(
             "Scenarios",
             [
                 {
                     "scenario": s,
                     "probability": w / sum(weights),
-                    "description": draw(st.one_of(st.none(), IDENTIFIERS)),
+                    "description": g.draw(st.one_of(st.none(), IDENTIFIERS)),
                 }
                 for s, w in zip(scenarios, weights, strict=True)
             ],
         )
 
-    def year_range() -> dict[str, Value]:
-        first, last = sorted(draw(st.lists(years, min_size=2, max_size=2)))
-        return {
-            "from_year": draw(st.one_of(st.none(), st.just(first))),
-            "to_year": draw(st.one_of(st.none(), st.just(last))),
-        }
+    return scenarios
 
+
+def _disruptions_and_shocks(
+    g: _CaseDraw, scenarios: list[str], supplying: list[str], minerals: list[str]
+) -> None:
+    """Disruptions (distinct explicit keys never overlap) and PriceShocks, each sheet maybe
+    empty or absent."""
     # Distinct explicit (scenario, source, mineral) rows never overlap.
-    supplying = sorted({x for x, _, _ in source_keys})
     disruption_keys = set()
     if supplying:
-        disruption_keys = draw(
+        disruption_keys = g.draw(
             st.sets(
                 st.tuples(
                     st.sampled_from(scenarios),
@@ -301,40 +374,45 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
                 max_size=3,
             )
         )
-    if disruption_keys or draw(st.booleans()):
-        add(
+    if disruption_keys or g.draw(st.booleans()):
+        g.add(
             "Disruptions",
             [
                 {
                     "scenario": s,
                     "source": x,
                     "mineral": m,
-                    **year_range(),
-                    **numbers("Disruptions", "share_lost"),
+                    **g.year_range(),
+                    **g.numbers("Disruptions", "share_lost"),
                 }
                 for s, x, m in disruption_keys
             ],
         )
-    shock_keys = draw(
+    shock_keys = g.draw(
         st.sets(st.tuples(st.sampled_from(scenarios), st.sampled_from(minerals)), max_size=3)
     )
-    if shock_keys or draw(st.booleans()):
-        add(
+    if shock_keys or g.draw(st.booleans()):
+        g.add(
             "PriceShocks",
             [
                 {
                     "scenario": s,
                     "mineral": m,
-                    **year_range(),
-                    **numbers("PriceShocks", "multiplier"),
+                    **g.year_range(),
+                    **g.numbers("PriceShocks", "multiplier"),
                 }
                 for s, m in shock_keys
             ],
         )
-    # SupplyCaps: distinct (source, mineral) pairs with supply never overlap; a blank mineral
-    # (every mineral of the source) only for a source no other row names.
+
+
+def _supply_caps_sheet(
+    g: _CaseDraw, source_keys: set[tuple[str, str, int | None]], supplying: list[str]
+) -> None:
+    """SupplyCaps: distinct (source, mineral) pairs with supply never overlap; a blank mineral
+    (every mineral of the source) only for a source no other row names."""
     cap_keys = sorted(
-        draw(
+        g.draw(
             st.sets(
                 st.sampled_from(sorted({(x, m) for x, m, _ in source_keys}) or [("", "")]),
                 max_size=3,
@@ -342,19 +420,16 @@ def valid_cases(draw: st.DrawFn) -> RawWorkbook:
         )
     )
     cap_rows = [
-        {"source": x, "mineral": m, **year_range(), **numbers("SupplyCaps", "max_share")}
+        {"source": x, "mineral": m, **g.year_range(), **g.numbers("SupplyCaps", "max_share")}
         for x, m in cap_keys
         if x
     ]
     capped = {x for x, _ in cap_keys}
     free = [x for x in supplying if x not in capped]
-    if free and draw(st.booleans()):
-        cap_rows.append({"source": free[0], **year_range(), "max_share": draw(st.floats(0, 1))})
-    if cap_rows or draw(st.booleans()):
-        add("SupplyCaps", cap_rows)
-    if draw(st.booleans()):
-        raw.sheets["README"] = RawSheet("README", ["notes"], [RawRow(2, ["free text"])])
-    return raw
+    if free and g.draw(st.booleans()):
+        cap_rows.append({"source": free[0], **g.year_range(), "max_share": g.draw(st.floats(0, 1))})
+    if cap_rows or g.draw(st.booleans()):
+        g.add("SupplyCaps", cap_rows)
 
 
 def _without_origin(case: Case) -> Case:
