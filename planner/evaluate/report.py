@@ -126,6 +126,6 @@ def _cell(sheet: object, value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
-        cell.quotePrefix = True  # type: ignore[attr-defined]
+        cell.quotePrefix = True
         return cell
     return value

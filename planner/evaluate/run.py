@@ -54,7 +54,7 @@ class EvaluationJob:
             self._local = threading.local()
         if getattr(self._local, "evaluator", None) is None:
             self._local.evaluator = Evaluator(self.certain, self.plan)
-        return self._local.evaluator  # type: ignore[no-any-return]
+        return self._local.evaluator
 
     def __call__(self, run: Run) -> dict[str, Any]:
         evaluator = self.evaluator()
