@@ -321,27 +321,29 @@ _UNITS = {"budget": "USD", "member_budget": "USD"}
 
 
 def why(outcome: Outcome) -> str:
-    """What the elastic re-solve found for a variant without a plan, else the solver's message."""
+    """What the elastic re-solve found for a variant without a plan (its message, then the
+    largest shortfall of each kind and the members concerned), else the solver's message."""
+    message = outcome.message or outcome.status
     if not outcome.diagnosis:
-        return outcome.message or outcome.status
+        return message
     groups: dict[str, list[Diagnosis]] = {}
     for item in outcome.diagnosis:
         groups.setdefault(item.constraint, []).append(item)
-    parts = []
+    largest = []
     for constraint, items in groups.items():
-        largest = max(items, key=lambda d: d.shortfall)
+        worst = max(items, key=lambda d: d.shortfall)
         where = ", ".join(
             str(x)
-            for x in (largest.country, largest.source, largest.mineral, largest.year)
+            for x in (worst.country, worst.source, worst.mineral, worst.year, worst.scenario)
             if x not in ("", None)
         )
-        where += f", {largest.scenario}" if largest.scenario else ""
-        parts.append(
-            f"{constraint} short in {len(items)} place{'s' if len(items) > 1 else ''}, "
-            f"largest {amount(largest.shortfall, _UNITS.get(constraint, 't'))}"
+        largest.append(
+            f"{constraint} {amount(worst.shortfall, _UNITS.get(constraint, 't'))}"
             + (f" ({where})" if where else "")
         )
-    return "; ".join(parts)
+    members = sorted({d.country for d in outcome.diagnosis if d.country})
+    text = f"{message}. Largest: {'; '.join(largest)}"
+    return text + (f". Members concerned: {', '.join(members)}" if members else "")
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -444,6 +446,9 @@ def _spend_panel(axes: Axes, rows: Sequence[Row]) -> None:
     stockpile = [r.stockpile or 0.0 for r in rows]
     axes.bar(labels, stockpile, color="0.55", label="stock purchases")
     axes.bar(labels, capex, bottom=stockpile, color="0.55", hatch="//", edgecolor="white")
+    for i, row in enumerate(rows):
+        if row.capex is None:
+            axes.annotate("no plan", (i, 0), ha="center", va="bottom", fontsize=8)
     formatter, unit = money_formatter([s + c for s, c in zip(stockpile, capex, strict=True)])
     axes.yaxis.set_major_formatter(formatter)
     axes.set_ylabel(f"first-stage spending\n({unit}, base prices)")
@@ -463,6 +468,7 @@ def _stock_panel(axes: Axes, rows: Sequence[Row], minerals: Sequence[str]) -> No
     width = 0.8 / max(len(rows), 1)
     for i, row in enumerate(rows):
         if not row.stock:
+            axes.bar([], [], color="white", label=f"{row.variant.label}: no plan")
             continue
         xs = [j + (i - (len(rows) - 1) / 2) * width for j in range(len(minerals))]
         # A log axis cannot show 0 t: an empty stock is left without a bar.
@@ -576,6 +582,15 @@ def _budget_table(results: Sequence[Result], budgets: dict[str, float]) -> list[
     ]
     for member, budget in budgets.items():
         lines.append(f"| {member} | {usd(spent.get(member, 0.0))} | {usd(budget)} |")
+    alliance = results[1].case.settings.budget
+    lines += [
+        "",
+        f"In all, the members may spend {usd(VAULT + sum(budgets.values()))} up front in "
+        "variant 5, against "
+        + (f"the alliance budget of {usd(alliance)}" if alliance is not None else "no budget")
+        + " in variant 2: the Vault money is no longer shared, and the other members keep "
+        "financing what the base plan has them buy.",
+    ]
     return [*lines, ""]
 
 
@@ -587,7 +602,7 @@ def _cost_sentences(rows: Sequence[Row]) -> list[str]:
     lines = []
     for row in rows[1:]:
         if row.expected_cost is None:
-            lines.append(f"- {row.variant.title}: no plan ({row.diagnosis}).")
+            lines.append(f"- {row.variant.title}: {row.diagnosis}.")
             continue
         text = f"- {row.variant.title}: {_versus(row, first, 1)}"
         if row is not base and base.expected_cost is not None:

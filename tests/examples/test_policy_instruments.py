@@ -150,11 +150,11 @@ def test_a_variant_without_plan_shows_the_diagnosis(solved: tuple[list, dict[str
     rows = study.table_rows(results)
     assert rows[3].expected_cost is None and rows[3].cost_difference is None
     assert rows[3].diagnosis == (
-        "budget short in 1 place, largest 500 m USD; "
-        "coverage short in 2 places, largest 30 t (Japan, Gallium, 2028, base)"
+        "no plan meets the constraints. Largest: budget 500 m USD; "
+        "coverage 30 t (Japan, Gallium, 2028, base). Members concerned: Japan"
     )
     line = study.summary_table(rows)[2 + 3]
-    assert "infeasible: budget short" in line
+    assert "| infeasible: no plan meets the constraints. Largest: budget 500 m USD" in line
     assert "no plan" in study.stock_table(rows, ["Gallium"])[2]
     assert study.why(Outcome(status="solver_error", message="HiGHS failed")) == "HiGHS failed"
 
