@@ -525,7 +525,7 @@ def readme(results: Sequence[Result], budgets: dict[str, float], case: str) -> s
         "any mineral, in any year of any scenario, from the plan's flows (where several places "
         "share the lowest value, the first found is named).",
         "",
-        *_cost_sentences(rows),
+        *_cost_sentences(rows, results),
         "## What each instrument buys: the stock held",
         "",
         "The largest physical stock of each mineral, in tonnes held by all members together at a "
@@ -565,7 +565,7 @@ def _variant_list(results: Sequence[Result]) -> list[str]:
 
 def _budget_table(results: Sequence[Result], budgets: dict[str, float]) -> list[str]:
     """The member budgets of variant 5, with where they come from."""
-    if not budgets:
+    if not results[1].solved:
         return ["Variant 2 has no plan, so variant 5 gives the other members no budget.", ""]
     spent = spending_by_member(results[1].outcome)
     lines = [
@@ -594,21 +594,38 @@ def _budget_table(results: Sequence[Result], budgets: dict[str, float]) -> list[
     return [*lines, ""]
 
 
-def _cost_sentences(rows: Sequence[Row]) -> list[str]:
-    """One sentence per variant against variant 1 and, for 3 to 5, against variant 2."""
+def _cost_sentences(rows: Sequence[Row], results: Sequence[Result]) -> list[str]:
+    """One sentence per variant against variant 1 and, for 3 to 5, against variant 2; for a
+    variant without plan, which of the members its diagnosis names hold no stockpile."""
     first, base = rows[0], rows[1]
     if first.expected_cost is None:
         return ["Variant 1 has no plan, so no variant can be compared with it.", ""]
     lines = []
-    for row in rows[1:]:
+    for i, row in enumerate(rows[1:], start=1):
         if row.expected_cost is None:
-            lines.append(f"- {row.variant.title}: {row.diagnosis}.")
+            lines.append(f"- {row.variant.title}: {row.diagnosis}." + _no_stockpile(results[i]))
             continue
         text = f"- {row.variant.title}: {_versus(row, first, 1)}"
         if row is not base and base.expected_cost is not None:
             text += f"; it {_versus(row, base, 2)}"
         lines.append(text + ".")
     return [*lines, ""]
+
+
+def _no_stockpile(result: Result) -> str:
+    """' X and Y hold no stockpile in the case.' for the members a diagnosis names, if any."""
+    holders = {country for country, _ in result.case.stockpiles}
+    named = sorted({d.country for d in result.outcome.diagnosis if d.country})
+    without = [m for m in named if m not in holders]
+    if not without:
+        return ""
+    if len(without) == len(named):
+        return (
+            " None of these members holds a stockpile of its own in the case: they depend on "
+            "the stock that others share."
+        )
+    verb = "holds" if len(without) == 1 else "hold"
+    return f" Of these, {', '.join(without)} {verb} no stockpile of its own in the case."
 
 
 def _versus(row: Row, other: Row, number: int) -> str:

@@ -144,6 +144,7 @@ def test_a_variant_without_plan_shows_the_diagnosis(solved: tuple[list, dict[str
             Diagnosis("budget", 5e8),
             Diagnosis("coverage", 12.0, "base", "Gallium", "Japan", 2027),
             Diagnosis("coverage", 30.0, "base", "Gallium", "Japan", 2028),
+            Diagnosis("coverage", 5.0, "base", "NdPr oxide", "Australia", 2028),
         ],
     )
     results = [*results[:3], study.Result(results[3].variant, results[3].case, failed)]
@@ -151,12 +152,15 @@ def test_a_variant_without_plan_shows_the_diagnosis(solved: tuple[list, dict[str
     assert rows[3].expected_cost is None and rows[3].cost_difference is None
     assert rows[3].diagnosis == (
         "no plan meets the constraints. Largest: budget 500 m USD; "
-        "coverage 30 t (Japan, Gallium, 2028, base). Members concerned: Japan"
+        "coverage 30 t (Japan, Gallium, 2028, base). Members concerned: Australia, Japan"
     )
     line = study.summary_table(rows)[2 + 3]
     assert "| infeasible: no plan meets the constraints. Largest: budget 500 m USD" in line
     assert "no plan" in study.stock_table(rows, ["Gallium"])[2]
     assert study.why(Outcome(status="solver_error", message="HiGHS failed")) == "HiGHS failed"
+    # Australia holds no stockpile in the template case, Japan does.
+    text = study.readme(results, {}, "example")
+    assert "Members concerned: Australia, Japan. Of these, Australia holds no stockpile" in text
 
 
 def test_readme_and_chart(solved: tuple[list, dict[str, float]], tmp_path: Path) -> None:
