@@ -468,7 +468,9 @@ def _stock_panel(axes: Axes, rows: Sequence[Row], minerals: Sequence[str]) -> No
     width = 0.8 / max(len(rows), 1)
     for i, row in enumerate(rows):
         if not row.stock:
-            axes.bar([], [], color="white", label=f"{row.variant.label}: no plan")
+            axes.bar(
+                [], [], facecolor="none", edgecolor="none", label=f"{row.variant.label}: no plan"
+            )
             continue
         xs = [j + (i - (len(rows) - 1) / 2) * width for j in range(len(minerals))]
         # A log axis cannot show 0 t: an empty stock is left without a bar.
