@@ -466,23 +466,22 @@ def _spend_panel(axes: Axes, rows: Sequence[Row]) -> None:
 
 def _stock_panel(axes: Axes, rows: Sequence[Row], minerals: Sequence[str]) -> None:
     width = 0.8 / max(len(rows), 1)
+    handles = []
     for i, row in enumerate(rows):
+        colour = _COLOURS[i % len(_COLOURS)]
         if not row.stock:
-            axes.bar(
-                [], [], facecolor="none", edgecolor="none", label=f"{row.variant.label}: no plan"
-            )
+            handles.append(Patch(facecolor="none", label=f"{row.variant.label}: no plan"))
             continue
+        handles.append(Patch(facecolor=colour, label=row.variant.label))
         xs = [j + (i - (len(rows) - 1) / 2) * width for j in range(len(minerals))]
         # A log axis cannot show 0 t: an empty stock is left without a bar.
         heights = [row.stock[m] if row.stock[m] >= 1e-3 else math.nan for m in minerals]
-        axes.bar(
-            xs, heights, width=width, color=_COLOURS[i % len(_COLOURS)], label=row.variant.label
-        )
+        axes.bar(xs, heights, width=width, color=colour)
     axes.set_yscale("log")
     axes.set_xticks(range(len(minerals)), minerals, rotation=20, ha="right", fontsize=8)
     axes.set_ylabel("largest stock held, t\n(all members, max over years and scenarios)")
     axes.set_title("What it holds: the largest physical stock of each mineral", fontsize=10)
-    axes.legend(fontsize=8, ncols=len(rows))
+    axes.legend(handles=handles, fontsize=8, ncols=len(rows))
     axes.grid(alpha=0.3, axis="y")
 
 
