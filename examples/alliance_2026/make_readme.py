@@ -28,6 +28,7 @@ from planner.results.console import format_outcome
 from planner.results.tables import summary_figures
 from planner.solve import solve_case
 from planner.validate import read_case
+from planner.value.markdown import value_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "inputs" / "alliance-2026"
@@ -436,10 +437,30 @@ def readme(
         "",
         *markdown(scenario_costs(outcome)),
         "",
+        *value_section(),
         *CLOSING,
         "",
     ]
     return "\n".join(lines)
+
+
+VALUE_WORKBOOK = Path(__file__).resolve().parent / "value.xlsx"
+VALUE_COMMAND = "planner value inputs/alliance-2026 -o examples/alliance_2026/value.xlsx"
+
+
+def value_section() -> list[str]:
+    """What each decision is worth, EVPI and VSS, quoted from `planner value`'s workbook."""
+    if not VALUE_WORKBOOK.exists():
+        return []
+    return [
+        "## What each decision is worth",
+        "",
+        f"From `{VALUE_COMMAND}` (run it again after a change to the case or the model; it "
+        "re-solves the case once per decision and per scenario):",
+        "",
+        *value_markdown(VALUE_WORKBOOK),
+        "",
+    ]
 
 
 INTRO = [

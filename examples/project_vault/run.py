@@ -44,6 +44,7 @@ from planner.sweep.report import OK_STATUSES
 from planner.sweep.runner import ProgressBar, run_sweep
 from planner.sweep.store import read_manifest, read_runs
 from planner.validate import read_case
+from planner.value.markdown import value_markdown
 
 HERE = Path(__file__).resolve().parent
 BUDGET = "Settings.budget"
@@ -339,6 +340,7 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         lines += _vault_section(vault, points, minerals, steps, data)
         lines += _vault_by_member(data)
     lines += _against_revision_2(points)
+    lines += _value_section()
     lines += [
         "## The frontier",
         "",
@@ -398,6 +400,24 @@ def readme(points: Sequence[Point], minerals: Sequence[str], case: str, data: Ca
         "",
     ]
     return "\n".join(lines)
+
+
+VALUE_WORKBOOK = HERE.parent / "alliance_2026" / "value.xlsx"
+
+
+def _value_section() -> list[str]:
+    """The value of each decision of the plan at the case's own budget, from `planner value`."""
+    if not VALUE_WORKBOOK.exists():
+        return []
+    return [
+        "## What each decision of the $12bn plan is worth",
+        "",
+        "From `planner value inputs/alliance-2026 -o examples/alliance_2026/value.xlsx` (the "
+        "case's own budget):",
+        "",
+        *value_markdown(VALUE_WORKBOOK),
+        "",
+    ]
 
 
 def revision_2_points() -> list[Point]:
