@@ -6,9 +6,11 @@ coefficient of `large_matrix_value` (1e15) or more, and takes NaN without compla
 its answer means nothing (a NaN cost gives a NaN objective reported as optimal). The schema's
 bounds keep such numbers out of any workbook, but a `Case` built or changed in code can still carry
 one. `refuse_unrepresentable` looks for them in the arrays the hand-off is about to pass, with the
-rows counted in USD scaled as HiGHS will receive them, and raises `UnrepresentableModel` (exit 5)
-naming each kind of number, its value in the model's own units and where it sits: the column and
-row, and for a cost the cost components that the column belongs to.
+rows counted in USD scaled as HiGHS will receive them, and raises `UnrepresentableModel` (a
+`PlannerError` with exit code 5) naming each kind of number, its value in the model's own units
+and where it sits: the column and row, and for a cost the cost components that the column belongs
+to. `planner.solve` records the refusal as a `solver_error` outcome (results written, exit 5);
+other callers (`planner value`'s engine) let it reach the command line's error boundary.
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ class Names:
 
     def cost_components(self, j: int) -> str:
         found = self.registry.cost_components_of(self.columns[j])
-        return ", ".join(component.replace("_", " ") for component in found)
+        return " and ".join(component.replace("_", " ") for component in found)
 
 
 def describe(finding: Finding, names: Names) -> str:

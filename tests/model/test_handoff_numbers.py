@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy.sparse import csc_matrix
 
 from planner import validate
+from planner.build import build_model
 from planner.case import Case, Mineral, Site, SourceYear
+from planner.handoff import compile_to_highs, new_highs
 from planner.representable import (
     Finding,
     Limits,
@@ -27,6 +30,7 @@ from planner.representable import (
 from planner.solve import solve_case
 from tests.hostile.cli_runner import planner
 from tests.model.tiny import tiny_case
+from tests.results.test_cli import summary_of
 
 LIMITS = Limits(cost=1e20, bound=1e20, matrix=1e15)  # HiGHS's defaults
 
@@ -40,10 +44,16 @@ def _buying_case() -> Case:
 
 
 def _refusal(case: Case) -> str:
+    """The hand-off's message; `solve_case` records it as a solver error."""
+    outcome = solve_case(case)
+    assert outcome.status == "solver_error"
+    assert outcome.plan is None and outcome.objective is None
+    built = build_model(case)
     with pytest.raises(UnrepresentableModel) as raised:
-        solve_case(case)
+        compile_to_highs(built, new_highs())
     assert raised.value.exit_code == 5
-    return str(raised.value)
+    assert str(raised.value) == outcome.message
+    return outcome.message
 
 
 @pytest.mark.parametrize("price", [1e30, math.nan, math.inf])
@@ -144,16 +154,34 @@ def test_a_row_counted_in_usd_is_judged_as_scaled() -> None:
     ]
 
 
-@pytest.mark.parametrize("command", ["solve", "value"])
-def test_the_command_ends_with_exit_5_and_the_message(
-    command: str, tmp_path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The command line reports the refusal as one message and exit 5; nothing is written."""
+def _bad_input(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """An input folder that reads as the buying case with a price of 1e30 (past validation)."""
     bad = dataclasses.replace(_buying_case(), price={("Ga", 2025): 1e30})
     monkeypatch.setattr(validate, "read_case", lambda _path: (bad, []))
     (tmp_path / "case").mkdir()
-    done = planner(command, tmp_path / "case", "-o", "out.xlsx", cwd=tmp_path)
+    return tmp_path / "case"
+
+
+def test_solve_records_the_refusal_as_a_solver_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """planner solve: exit 5, the message printed and written to the results' Summary."""
+    case = _bad_input(monkeypatch, tmp_path)
+    done = planner("solve", case, "-o", "r.xlsx", cwd=tmp_path)
+    assert done.returncode == 5
+    assert "SOLVER ERROR: the model holds numbers that HiGHS cannot represent" in done.stdout
+    assert "a cost of 1e+30 USD in external purchases" in done.stdout
+    summary = summary_of(tmp_path / "r.xlsx")
+    assert summary["status"] == "solver_error"
+
+
+def test_value_ends_with_exit_5_and_the_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """planner value: the refusal reaches the error boundary; nothing is written."""
+    case = _bad_input(monkeypatch, tmp_path)
+    done = planner("value", case, "-o", "v.xlsx", cwd=tmp_path)
     assert done.returncode == 5
     assert done.stderr.startswith("error: the model holds numbers that HiGHS cannot represent")
     assert "a cost of 1e+30 USD in external purchases" in done.stderr
-    assert not (tmp_path / "out.xlsx").exists()
+    assert not (tmp_path / "v.xlsx").exists()
