@@ -33,9 +33,9 @@ LINE_EVERY = 3.0  # seconds between lines, at least
 
 SCALING_NOTE = (
     "note: HiGHS's scaling warnings are expected for this model: its costs run from cents to "
-    "billions of USD per unit, which HiGHS calls badly scaled. The objective is still exact: "
-    "planner recomputes it from the plan and checks it against HiGHS's value, and planner check "
-    "re-verifies every constraint."
+    "billions of USD and its quantities up to millions of tonnes, which HiGHS calls badly scaled. "
+    "The objective is still exact: planner recomputes it from the plan and checks it against "
+    "HiGHS's value, and planner check re-verifies every constraint."
 )
 
 
