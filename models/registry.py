@@ -164,6 +164,15 @@ class Registry:
         table["cost"] = table[list(COST_COMPONENTS)].sum(axis=1)
         return table
 
+    def cost_components_of(self, var: VarData) -> list[str]:
+        """The cost components with a term in `var`, in report order: the words for a message
+        about that column's cost (a scan of every term, for the rare error only)."""
+        return [
+            component
+            for component in COST_COMPONENTS
+            if any(v is var for terms in self._costs[component].values() for _, v in terms)
+        ]
+
     def item_costs(self, value: Callable[[VarData], float]) -> pd.DataFrame:
         """scenario, component, item, amount: the cost terms of each first-stage decision."""
         rows = []

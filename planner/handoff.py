@@ -3,7 +3,9 @@
 Pyomo's solver plugins hand a model over variable by variable; here
 `LinearStandardFormCompiler` turns it into a CSC matrix once and `highspy` receives everything
 in one `passModel`, which costs a fraction of the per-variable route. Values and duals come back
-by the compiler's column and row order, kept in `Compiled`.
+by the compiler's column and row order, kept in `Compiled`. Before anything is passed, a number
+HiGHS cannot represent (NaN, inf, or a magnitude it reads as infinite) stops the hand-off with a
+message naming it (`planner.representable`, exit 5).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, RowEntr
 
 from planner.build import BuiltModel
 from planner.outcome import Status
+from planner.representable import Limits, Names, StandardForm, refuse_unrepresentable
 
 _STATUS = highspy.HighsModelStatus
 _banner_shown = False
@@ -155,39 +158,54 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
 
     kind = np.fromiter((entry.bound_type for entry in info.rows), np.int8, len(info.rows))
     rhs = np.asarray(info.rhs, dtype=float)
-    row_lower = np.where(kind == 1, -math.inf, rhs)  # 1: ≤, -1: ≥, 0: =
-    row_upper = np.where(kind == -1, math.inf, rhs)
-
     matrix = info.A
-    scale = _usd_row_scale(built.registry.usd_rows, info.rows, matrix)
-    if (scale != 1.0).any():
-        matrix.data *= scale[matrix.indices]
-        row_lower *= scale
-        row_upper *= scale
-
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = len(info.rows)
-    lp.col_cost_ = info.c.toarray().ravel() if n else np.zeros(0)
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.offset_ = float(info.c_offset[0])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = len(info.rows)
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data.astype(float)
-    highs.passModel(lp)
+    form = StandardForm(
+        cost=info.c.toarray().ravel() if n else np.zeros(0),
+        offset=float(info.c_offset[0]),
+        col_lower=lower,
+        col_upper=upper,
+        row_lower=np.where(kind == 1, -math.inf, rhs),  # 1: ≤, -1: ≥, 0: =
+        row_upper=np.where(kind == -1, math.inf, rhs),
+        matrix=matrix,
+        row_scale=_usd_row_scale(built.registry.usd_rows, info.rows, matrix),
+    )
+    refuse_unrepresentable(form, Limits.of(highs), Names(columns, info.rows, built.registry))
+    _pass_model(highs, form)
     if len(integer_columns):
         highs.changeColsIntegrality(
             len(integer_columns),
             integer_columns,
             np.full(len(integer_columns), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
         )
-    return Compiled(highs, columns, info.rows, integer_columns, column_of, scale)
+    return Compiled(highs, columns, info.rows, integer_columns, column_of, form.row_scale)
+
+
+def _pass_model(highs: highspy.Highs, form: StandardForm) -> None:
+    """Hand `form` to HiGHS in one call, the rows counted in USD scaled (see `_usd_row_scale`)."""
+    scale = form.row_scale
+    matrix, row_lower, row_upper = form.matrix, form.row_lower, form.row_upper
+    if (scale != 1.0).any():
+        matrix.data *= scale[matrix.indices]  # in place: the compiled form is not used again
+        row_lower = row_lower * scale
+        row_upper = row_upper * scale
+    n, m = len(form.cost), len(row_lower)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = m
+    lp.col_cost_ = form.cost
+    lp.col_lower_ = form.col_lower
+    lp.col_upper_ = form.col_upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.offset_ = form.offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = m
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    if highs.passModel(lp) == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS refused the model although every number in it is in range")
 
 
 def _usd_row_scale(usd: list, rows: list[RowEntry], matrix: scipy.sparse.csc_array) -> np.ndarray:

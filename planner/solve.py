@@ -31,8 +31,10 @@ from planner.handoff import (
 )
 from planner.models.coverage import shortage_columns
 from planner.models.data import ModelData
-from planner.options import Progress, SolveOptions
+from planner.options import SolveOptions
 from planner.outcome import Outcome, Plan
+from planner.progress import watching
+from planner.representable import UnrepresentableModel
 
 _STATUS = highspy.HighsModelStatus
 
@@ -41,21 +43,6 @@ def _configure(highs: highspy.Highs, *, mip_gap: float, threads: int | None) -> 
     highs.setOptionValue("mip_rel_gap", mip_gap)
     if threads is not None:
         highs.setOptionValue("threads", int(threads))
-
-
-def _subscribe_progress(highs: highspy.Highs, progress: Progress | None) -> None:
-    """Report each improving MIP solution to `progress` (a HiGHS callback, only when asked)."""
-    if progress is None:
-        return
-
-    def improved(event: highspy.HighsCallbackEvent) -> None:
-        out = event.data_out
-        progress(
-            f"plan found: cost {out.objective_function_value:,.0f}, "
-            f"gap {out.mip_gap:.2%}, {out.running_time:.0f} s"
-        )
-
-    highs.cbMipImprovingSolution.subscribe(improved)
 
 
 def _value(var: VarData) -> float:
@@ -216,15 +203,21 @@ def _solve(case: Case, options: SolveOptions) -> Outcome:
 
     started = time.perf_counter()
     highs = new_highs(log)
-    compiled = compile_to_highs(built, highs)
+    try:
+        compiled = compile_to_highs(built, highs)
+    except UnrepresentableModel as refusal:  # recorded like any solver failure (exit 5)
+        timings["handoff"] = time.perf_counter() - started
+        return Outcome(
+            "solver_error", message=str(refusal), timings=timings, highs_version=highs.version()
+        )
     _configure(highs, mip_gap=mip_gap or 0.0, threads=threads)
     timings["handoff"] = time.perf_counter() - started
     size = _size(compiled)
 
     note(f"solving: {size['columns']:,} columns, {size['rows']:,} rows")
-    _subscribe_progress(highs, progress)
     started = time.perf_counter()
-    status, message = run(highs, time_limit)
+    with watching(highs, progress, log):
+        status, message = run(highs, time_limit)
     timings["solve"] = time.perf_counter() - started
     outcome = Outcome(
         status=status or "solver_error",

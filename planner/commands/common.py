@@ -89,16 +89,19 @@ def check_outputs(
 
 
 class StatusLine:
-    """A one-line status on a terminal, rewritten in place, with the seconds elapsed.
+    """Progress on stderr while a command works: the solver's stages and, every few seconds of a
+    long solve, its best plan, bound and gap (`planner.progress`).
 
-    The solver reports stages and improving plans through `show`; a background tick refreshes
-    the elapsed time so that a long solve visibly progresses. Disabled (a no-op) when the output
-    is not a terminal or the solver log is shown.
+    On a terminal it is one line rewritten in place, with the seconds elapsed refreshed by a
+    background tick so that a long step visibly progresses, and erased at the end. Elsewhere
+    (stderr to a file or a pipe, with --progress) each message is a line of its own. Disabled (a
+    no-op) unless asked for; the commands enable it on a terminal, or with --progress.
     """
 
     def __init__(self, enabled: bool, stream: TextIO | None = None, tick: float = 1.0) -> None:
         self.enabled = enabled
         self.stream = stream or sys.stderr
+        self.live = enabled and _is_terminal(self.stream)  # rewritten in place
         self.tick = tick
         self.message = ""
         self.started = time.perf_counter()
@@ -107,22 +110,32 @@ class StatusLine:
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> StatusLine:
-        if self.enabled:
+        if self.live:
             self._thread = threading.Thread(target=self._refresh, daemon=True)
             self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop showing anything (erase the line on a terminal); later messages are dropped."""
+        self.enabled = False
+        self._stop.set()
         if self._thread is not None:
-            self._stop.set()
             self._thread.join()
-            self._write("")
+            self._thread = None
+            self._overwrite("")
 
     def show(self, message: str) -> None:
-        """Replace the status message."""
+        """Replace the status message (on a terminal) or print it as a line (elsewhere)."""
         self.message = message
-        if self.enabled:
+        if not self.enabled:
+            return
+        if self.live:
             self._draw()
+        else:
+            self._emit(message + "\n")
 
     def _refresh(self) -> None:
         while not self._stop.wait(self.tick):
@@ -130,10 +143,22 @@ class StatusLine:
 
     def _draw(self) -> None:
         elapsed = time.perf_counter() - self.started
-        self._write(f"{self.message} … {elapsed:.0f} s")
+        self._overwrite(f"{self.message} … {elapsed:.0f} s")
 
-    def _write(self, text: str) -> None:
+    def _overwrite(self, text: str) -> None:
+        """`text` over the current line, fitted to the terminal's width; the cursor goes back to
+        the start of the line so that the next message overwrites it."""
         width = shutil.get_terminal_size().columns - 1
+        self._emit("\r" + text[:width].ljust(width) + "\r")
+
+    def _emit(self, text: str) -> None:
         with self._lock:
-            self.stream.write("\r" + text[:width].ljust(width) + "\r")
+            self.stream.write(text)
             self.stream.flush()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from planner.commands.common import bundled_input, case_name, check_outputs
+from planner.commands.common import StatusLine, bundled_input, case_name, check_outputs
 from planner.errors import format_issues
 from planner.options import SolveOptions
 
@@ -58,16 +60,28 @@ def value_command(
 def value_report(
     case: Case, options: SolveOptions, workers: int | None, *, progress: bool | None = None
 ) -> ValueReport:
-    """Analyse `case` with a progress bar over the re-solves (None: shown on a terminal); print
-    the summary table."""
-    from planner.value.analysis import analyse
+    """Analyse `case`, showing progress (None: on a terminal unless the log is shown): the
+    status line of `planner solve` while the case itself is solved, then a bar over the
+    re-solves; print the summary table."""
+    from planner.value.analysis import Done, analyse
     from planner.value.console import ProgressBar, format_report
     from planner.value.parallel import default_workers
 
+    show = (not options.log and sys.stderr.isatty()) if progress is None else progress
     bar = ProgressBar(enabled=progress)
-    try:
-        report = analyse(case, options, workers=workers or default_workers(), progress=bar)
-    finally:
-        bar.close()
+    with StatusLine(enabled=show) as status:
+
+        def resolving(total: int) -> Done:
+            status.close()  # the bar takes over the line
+            return bar(total)
+
+        status.show("building and solving the case")
+        watched = replace(options, progress=options.progress or status.show)
+        try:
+            report = analyse(
+                case, watched, workers=workers or default_workers(), progress=resolving
+            )
+        finally:
+            bar.close()
     click.echo(format_report(report))
     return report

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -86,14 +86,17 @@ def analyse(
     """Solve `case`, re-solve it for every figure of the report, and collect the figures.
 
     `progress(total)` is called once the re-solves are known and returns the callback that sees
-    each finished re-solve. Raises PlannerError (exit 3, 4 or 5) when the case itself has no plan.
+    each finished re-solve; `options.progress` sees the lines of the case's own solve only.
+    Raises PlannerError (exit 3, 4 or 5) when the case itself has no plan.
     """
     options = (options or SolveOptions()).resolved(case.settings)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     engine = Engine(case, options)
     timings["build"] = engine.build_seconds
-    plan = engine.solve()
+    with engine.watched():
+        plan = engine.solve()
+    options = replace(options, progress=None)  # re-solves run in worker processes, unwatched
     timings["solve"] = plan.seconds
     if plan.values is None:
         raise PlannerError(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import highspy
@@ -27,6 +28,7 @@ from planner.models import decisions
 from planner.models.decisions import Change, Decision, StageKey
 from planner.options import SolveOptions
 from planner.outcome import Diagnosis
+from planner.progress import watching
 
 
 @dataclass
@@ -121,6 +123,11 @@ class Engine:
         value = self.value_of(self.plan)
         column_of = self.compiled.column_of
         return decisions.start_values(self.model, self.built.data, decision, column_of, value)
+
+    def watched(self) -> AbstractContextManager[None]:
+        """Around a solve: progress lines to options.progress every few seconds, and the note on
+        HiGHS's scaling warnings when the log is shown (`planner.progress`)."""
+        return watching(self.highs, self.options.progress, self.options.log)
 
     def solve(self, change: Change | None = None, start: dict[int, float] | None = None) -> Solved:
         """Solve with `change` applied, then restore the model as it was built.

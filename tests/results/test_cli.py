@@ -149,10 +149,10 @@ def test_no_plan_within_the_time_limit_exits_4(tmp_path):
 
 
 def test_solver_failure_exits_5(tmp_path, monkeypatch):
-    """A price of 1e25 USD/t is beyond HiGHS's infinity (1e20): the solver refuses the model,
-    and the run reports a solver error instead of a plan. Validation refuses such a price as a
-    typing mistake (its plausible bound is 1e12 USD/t), so the bound is lifted here, in process,
-    for the value to reach the solver."""
+    """A price of 1e25 USD/t is beyond HiGHS's infinity (1e20): the hand-off refuses the model
+    (`planner.representable`), and the run reports a solver error instead of a plan. Validation
+    refuses such a price as a typing mistake (its plausible bound is 1e12 USD/t), so the bound is
+    lifted here, in process, for the value to reach the solver."""
     import dataclasses
 
     from click.testing import CliRunner
@@ -172,6 +172,7 @@ def test_solver_failure_exits_5(tmp_path, monkeypatch):
     done = CliRunner().invoke(main, ["solve", str(case), "-o", str(tmp_path / "r.xlsx")])
     assert done.exit_code == 5, done.output
     assert "SOLVER ERROR" in done.output and "Traceback" not in done.output
+    assert "USD in holding and terminal value (column inv[" in done.output
     assert summary_of(tmp_path / "r.xlsx")["status"] == "solver_error"
 
 
@@ -188,8 +189,13 @@ def test_check_exits_1_and_lists_violations(solved_example, tmp_path):
     assert "(5) output" in done.stdout and "does not check" in done.stdout
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_the_status_line_rewrites_one_line_and_clears_it():
-    stream = io.StringIO()
+    stream = _Terminal()
     with StatusLine(enabled=True, stream=stream, tick=60) as status:
         status.show("solving: 10 columns")
         status.show("plan found: cost 5")
@@ -201,6 +207,20 @@ def test_the_status_line_rewrites_one_line_and_clears_it():
     with StatusLine(enabled=False, stream=quiet) as status:
         status.show("solving")
     assert quiet.getvalue() == ""
+
+
+def test_the_status_line_prints_lines_where_stderr_is_no_terminal():
+    """--progress with stderr to a file or pipe: each message on its own line, nothing after
+    the status line is closed."""
+    stream = io.StringIO()
+    with StatusLine(enabled=True, stream=stream, tick=0.01) as status:
+        status.show("solving: 10 columns")
+        status.show("solving, 3 s in HiGHS: best plan 5 USD, bound 4 USD, gap 20%")
+        status.close()
+        status.show("dropped")
+    assert stream.getvalue() == (
+        "solving: 10 columns\nsolving, 3 s in HiGHS: best plan 5 USD, bound 4 USD, gap 20%\n"
+    )
 
 
 def test_the_summary_has_one_number_style():
