@@ -277,7 +277,7 @@ def usd(value: float) -> str:
     """Money as people read it: $12.3bn, $450m, $75k."""
     if math.isnan(value):
         return "n/a"
-    sign = "−" if value < 0 else ""
+    sign = "−" if value <= -0.5 else ""  # rounding noise of a difference is $0, not −$0
     value = abs(value)
     for scale, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if value >= scale:
@@ -465,10 +465,12 @@ def _against_revision_2(points: Sequence[Point]) -> list[str]:
         "The revision-2 runs could not read the members' stock obligations (constraint 12, new in "
         "revision 3 as well), so the change is that of revision 3 as a whole on this case: the "
         "release rule, non-anticipativity and the obligations. Each only adds constraints to the "
-        "same problem, so expected cost can only rise (up to the solves' MIP gap). Stockpile "
-        "purchases change because every purchased tonne must now be held over at least one year "
-        "end before it can be released, so purchases that were pure routing disappear, and stock "
-        "for a ban must be in place before the earliest year in which a scenario could reveal it.",
+        "same problem, so expected cost can only rise (up to the solves' MIP gap). Where the "
+        "budget binds, stockpile spending stays at what the budget leaves after capex; what the "
+        "money buys changes: stock must now be bought before the earliest year in which a "
+        "scenario could reveal a ban and be held over year ends, and it cannot be released early "
+        "in the scenarios that only later turn out calm, so the same spending insures less and "
+        "the expected cost rises.",
         "",
     ]
 
