@@ -3,8 +3,10 @@
 The single-scenario model of the case (its certain disruptions only) is built and compiled once;
 the first-stage columns are fixed at the plan and made continuous, which leaves an LP. A scenario
 then changes only bounds and costs (`planner.models.evaluation` lists them): the external-supply
-bounds (1 − δ)·Av and costs d·f·P·μ, the offers' costs and the end-of-horizon inventory's
-terminal credit. HiGHS re-solves from the previous basis, which is why evaluation is fast.
+bounds (1 − δ)·Av and costs d·f·P·μ, the offers' costs, the end-of-horizon inventory's
+terminal credit, and the stock obligations (12), whose rows of mineral m are dropped (lower
+bound −inf) from the scenario's first year disrupting m, first(m,ω), and restored afterwards.
+HiGHS re-solves from the previous basis, which is why evaluation is fast.
 
 Two kinds of columns are added to the LP so that every scenario has an answer:
 
@@ -78,6 +80,9 @@ class Evaluator:
         self._add_beyond_coverage()
         self._not_found_start = highs.getNumCol()
         self._add_not_found(plan)
+        # The obligations' lower bounds as HiGHS holds them (rows may be scaled), to restore.
+        self._obligation_held = np.asarray(highs.getLp().row_lower_)[model.obligations.rows]
+        self._obligation_lower = self._obligation_held.copy()
 
     def _fix(self, plan: FirstStage) -> None:
         """First-stage columns at the plan's values; integers relaxed (they are fixed)."""
@@ -205,3 +210,26 @@ class Evaluator:
             mu = np.array([multiplier.get((m, end), 1.0) for m in columns.terminal_minerals])
             costs = columns.terminal_holding - columns.terminal_base_credit * mu
             highs.changeColsCost(count, columns.terminal_columns, costs)
+        self._set_obligations(share_lost)
+
+    def _set_obligations(self, share_lost: Mapping[tuple[str, str, int], float]) -> None:
+        """(12) holds for t < first(m,ω): rows of m from the first disrupted year on are dropped."""
+        obligations = self._model.obligations
+        if not len(obligations.rows):
+            return
+        first: dict[str, int] = {}
+        for (_x, m, t), share in share_lost.items():
+            if share > 0 and t < first.get(m, t + 1):
+                first[m] = t
+        never = self._model.data.end_year + 1
+        waived = obligations.years >= np.array([first.get(m, never) for m in obligations.minerals])
+        lower = np.where(waived, -np.inf, self._obligation_held)
+        changed = np.flatnonzero(lower != self._obligation_lower)
+        if len(changed):
+            self._highs.changeRowsBounds(
+                len(changed),
+                obligations.rows[changed],
+                lower[changed],
+                np.full(len(changed), np.inf),
+            )
+            self._obligation_lower = lower
