@@ -21,6 +21,7 @@ from pathlib import Path
 
 import highspy
 import pytest
+from pyomo.core.base.var import VarData
 
 from planner.build import build_model
 from planner.case import Case, Scenario
@@ -101,14 +102,18 @@ def full_solve(certain: Case, scenario: SampledScenario, plan: FirstStage) -> fl
     )
     built = build_model(case)
     model = built.model
+    values: list[tuple[VarData, float]] = []
     for (s, t), var in model.y.items():
         year, capacity = plan.builds.get(s, (None, 0.0))
-        var.fix(1.0 if t == year else 0.0)
-        model.x[s, t].fix(capacity if t == year else 0.0)
-    for o, var in model.z.items():
-        var.fix(1.0 if o in plan.accepted else 0.0)
-    for (m, r, t), var in model.p.items():
-        var.fix(plan.purchases.get((r, m, t), 0.0))
+        values += [(var, 1.0 if t == year else 0.0), (model.x[s, t], capacity if t == year else 0)]
+    values += [(var, 1.0 if o in plan.accepted else 0.0) for o, var in model.z.items()]
+    values += [(var, plan.purchases.get((r, m, t), 0.0)) for (m, r, t), var in model.p.items()]
+    # Fixed through bounds, not var.fix: a plan read from a workbook may meet a first-stage row
+    # such as the purchase limit (4) only to rounding, which HiGHS accepts and Pyomo's compiler,
+    # seeing a constant row, does not.
+    for var, value in values:
+        var.setlb(value)
+        var.setub(value)
     highs = new_highs()
     compile_to_highs(built, highs)
     highs.run()
