@@ -179,6 +179,27 @@ def test_an_obligation_is_waived_from_the_year_a_ban_starts_and_restored_after(
     assert kept.cost == pytest.approx(7800.0)
 
 
+def test_stock_a_plan_did_not_buy_for_its_obligation_is_reported_not_infeasible() -> None:
+    """The obligation is 10 t (365 days) from 2030, the plan buys only 5 t in 2030.
+
+    No ban: the stock is held (releasing would only deepen the shortfall), 5 t below in 2030 and
+    in 2031. 2030: 8 t of demand and the 5 t purchase from China at 100, 1300 + contract 1000 =
+    2300; 2031: 8 t at 100 + 1000 = 1800; Cost 4100 (tonnes below the obligation cost nothing).
+    Ban in 2031: only 2030 is short of the obligation; 2031 releases the 5 t, 2 t come from the
+    contract and 3 t from China at 200: 600 + 1000 = 1600; Cost 3900."""
+    source = read_hazard_case(KNOWN)
+    certain = with_obligation(source.certain, 365.0)
+    plan = replace(CONTRACT, purchases={("A", "Ga", 2030): 5.0})
+    evaluator = Evaluator(certain, plan)
+    calm = evaluator.solve({}, {})
+    assert calm.below_obligation == pytest.approx({("Ga", "A", 2030): 5.0, ("Ga", "A", 2031): 5.0})
+    assert calm.cost == pytest.approx(4100.0)
+    ban = evaluator.solve({("China", "Ga", 2031): 0.75}, {("Ga", 2031): 2.0})
+    assert ban.below_obligation == pytest.approx({("Ga", "A", 2030): 5.0})
+    assert ban.cost == pytest.approx(3900.0)
+    assert not ban.beyond_coverage and not ban.not_found
+
+
 def test_worker_processes_and_dask_give_the_same_costs_as_one_process() -> None:
     distributed = pytest.importorskip("distributed")
     source = read_hazard_case(KNOWN)
