@@ -258,11 +258,6 @@ class Evaluator:
         waived = obligations.years >= np.array([first.get(m, never) for m in obligations.minerals])
         lower = np.where(waived, -np.inf, self._obligation_held)
         changed = np.flatnonzero(lower != self._obligation_lower)
-        if len(changed):
-            self._highs.changeRowsBounds(
-                len(changed),
-                obligations.rows[changed],
-                lower[changed],
-                np.full(len(changed), np.inf),
-            )
-            self._obligation_lower = lower
+        for i in changed:  # few rows change from one scenario to the next
+            self._highs.changeRowBounds(int(obligations.rows[i]), float(lower[i]), np.inf)
+        self._obligation_lower = lower
