@@ -1,7 +1,7 @@
 """What out-of-sample evaluation needs from a built model: the columns a scenario changes.
 
 This is the one module of `planner evaluate` that names model variables. It reads a model built
-for a single scenario (the case's certain disruptions only) and lists, by HiGHS column:
+for a single scenario (the case's certain disruptions only) and lists, by HiGHS column or row:
 
 - the first-stage columns y, x, z, p with their keys, to fix at a plan's values;
 - the scenario's data, as vectors over columns, so that a sampled scenario is a change of bounds
@@ -11,21 +11,39 @@ for a single scenario (the case's certain disruptions only) and lists, by HiGHS 
   * inv(m,r,end): cost d(end)·h(m) − d(end)·φ'(m)·P(m,end)·μ(m,end,ω) (holding and terminal value);
 - the shortage columns short(m,r,t) with their coverage bound, which evaluation doubles with a
   column beyond coverage so that a plan that cannot keep coverage in a scenario is reported,
-  not called infeasible.
+  not called infeasible;
+- the stock obligation rows (12) inv(m,r,t) ≥ n(k)/365·D(m,r,t), found through what the
+  stockpiles component registers as relaxable of kind "obligation" with its (country, mineral,
+  year): they exist for o(k) ≤ t < first(m,ω), so a scenario that disrupts m from year t0 drops
+  those of m from t0 on (row lower bound −inf, restored for the next scenario).
 
-Nothing else in one scenario's model depends on the scenario in revision 2 of model.md. (With
-revision 3 the stock obligation rows (12) exist only before first(m,ω); their lower bounds then
-change too, and this module is where that goes.)
+Why nothing else in one scenario's model changes with the scenario (revision 3 of model.md).
+The model is built for the certain part of the case, and a sampled scenario's δ includes the
+certain disruptions (the largest share applies), so its δ ≥ the certain δ and its first(m,ω) ≤
+the certain one: a scenario only tightens bounds (6) and drops obligation rows (12). Hence
+
+- the prunings of `planner.models.data` made for the certain δ stay exact: e(x,m,t) is left out
+  where (1 − δ)·Av = 0 and stays 0 when δ grows; a supply-cap row (13) left out because
+  κ·ΣD ≥ (1 − δ)·Av is still implied by (6) when (1 − δ)·Av shrinks; no obligation row is
+  needed that the certain model lacks;
+- supply caps (13) read κ(x,m,t) and demand only; closed stockpiles (14) read Countries and the
+  plan's sites and offers; the release rule (7) reads no data; none depends on the scenario;
+- the budgets (11, 16) constrain the first stage only, which evaluation fixes (the adapter
+  leaves them out, so that a plan read from a workbook is not refused over a rounded dollar);
+- the scenario tree (15) of a single scenario has one node per year: each sampled scenario is
+  evaluated on its own, as a full solve of that scenario with the first stage fixed would be.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
 from planner.models.data import ModelData
+from planner.models.registry import Registry
+from pyomo.core.base.constraint import ConstraintData
 
 Key3 = tuple[str, str, int]
 
@@ -129,6 +147,33 @@ def scenario_columns(
         shortage_cost=np.array(
             [data.discount[t] * penalty[m] for (m, _r, t), _ in short], dtype=float
         ),
+    )
+
+
+@dataclass(frozen=True)
+class ObligationRows:
+    """HiGHS rows of the stock obligations (12), each with its mineral, year and lower bound."""
+
+    rows: np.ndarray
+    keys: list[Key3]  # (country, mineral, year) of each row
+    minerals: list[str]
+    years: np.ndarray
+    required: np.ndarray  # n(k)/365·D(m,r,t), the row's lower bound in the certain model
+
+
+def obligation_rows(registry: Registry, row_of: Callable[[ConstraintData], int]) -> ObligationRows:
+    """The obligation rows (12) the stockpiles component registered for the diagnosis."""
+    found = [
+        ((item.country, item.mineral, int(item.year)), row_of(item.row), item.row.lower)
+        for item in registry.relaxable
+        if item.kind == "obligation" and item.year is not None
+    ]
+    return ObligationRows(
+        rows=np.array([row for _, row, _ in found], dtype=np.int32),
+        keys=[key for key, _, _ in found],
+        minerals=[key[1] for key, _, _ in found],
+        years=np.array([key[2] for key, _, _ in found], dtype=np.int64),
+        required=np.array([float(pyo.value(lower)) for _, _, lower in found], dtype=float),
     )
 
 

@@ -17,8 +17,10 @@ from planner.handoff import compile_to_highs, new_highs
 from planner.models.data import ModelData
 from planner.models.evaluation import (
     FirstStageColumns,
+    ObligationRows,
     ScenarioColumns,
     first_stage_columns,
+    obligation_rows,
     pool_rows,
     scenario_columns,
 )
@@ -35,15 +37,18 @@ class SingleScenarioModel:
     first_stage: FirstStageColumns
     scenario: ScenarioColumns
     pool: list[tuple[tuple[str, int], int]]
+    obligations: ObligationRows
     integer_columns: list[int]
 
 
 def compile_single_scenario(case: Case) -> SingleScenarioModel:
-    """Build and compile `case` (one scenario) without CVaR or budgets: the plan is given."""
+    """Build and compile `case` (one scenario) without CVaR or budgets (11, 16): the plan is
+    given, and its spending rows would only refuse a plan read from a workbook over rounding."""
     if len(case.scenarios) != 1:
         raise ValueError("evaluation builds a model of one scenario")
     settings = replace(case.settings, cvar_weight=0.0, budget=None)
-    built = build_model(replace(case, settings=settings))
+    countries = {r: replace(country, budget=None) for r, country in case.countries.items()}
+    built = build_model(replace(case, settings=settings, countries=countries))
     compiled = compile_to_highs(built, new_highs())
     return SingleScenarioModel(
         compiled.highs,
@@ -51,6 +56,7 @@ def compile_single_scenario(case: Case) -> SingleScenarioModel:
         first_stage_columns(built.model, compiled.column_of),
         scenario_columns(built.model, built.data, compiled.column_of),
         pool_rows(built.model, compiled.row_of),
+        obligation_rows(built.registry, compiled.row_of),
         [int(j) for j in compiled.integer_columns],
     )
 

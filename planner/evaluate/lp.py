@@ -3,10 +3,12 @@
 The single-scenario model of the case (its certain disruptions only) is built and compiled once;
 the first-stage columns are fixed at the plan and made continuous, which leaves an LP. A scenario
 then changes only bounds and costs (`planner.models.evaluation` lists them): the external-supply
-bounds (1 − δ)·Av and costs d·f·P·μ, the offers' costs and the end-of-horizon inventory's
-terminal credit. HiGHS re-solves from the previous basis, which is why evaluation is fast.
+bounds (1 − δ)·Av and costs d·f·P·μ, the offers' costs, the end-of-horizon inventory's
+terminal credit, and the stock obligations (12), whose rows of mineral m are dropped (lower
+bound −inf) from the scenario's first year disrupting m, first(m,ω), and restored afterwards.
+HiGHS re-solves from the previous basis, which is why evaluation is fast.
 
-Two kinds of columns are added to the LP so that every scenario has an answer:
+Three kinds of columns are added to the LP so that every scenario has an answer:
 
 - beyond coverage, beside each short(m,r,t): shortage above the coverage bound (10), up to the
   whole demand, at the shortage penalty plus `BEYOND`; a scenario in which it is positive is one
@@ -14,18 +16,23 @@ Two kinds of columns are added to the LP so that every scenario has an answer:
 - not found, on each pool row (9): planned stockpile purchases that the scenario's supply cannot
   deliver, at most the year's planned purchases of the mineral, at twice `BEYOND` per tonne (the
   members' demand comes first); the stock is then counted as if it had arrived, and the tonnes
-  are reported.
+  are reported;
+- below obligation, on each stock obligation row (12): stock held below n(k)/365·D(m,r,t) before
+  first(m,ω), at most the obligation, at `BEYOND` per tonne (cheaper than a tonne beyond coverage:
+  the stock is there for the members' demand). A plan solved on scenarios that all disrupt m early
+  may not have bought the stock that a later-disrupted scenario must hold; such tonnes are
+  reported with their mineral, country and year instead of the scenario failing.
 
 `BEYOND` (`Evaluator.beyond`: 100 times the largest cost coefficient) is far above every cost
 of the model per tonne, so these columns are used only where nothing else can fill the gap.
 The reported cost Cost(ω) counts tonnes beyond coverage at the shortage penalty, like any
-shortage, and tonnes not found at nothing (they are reported apart).
+shortage, and tonnes not found or below obligation at nothing (they are reported apart).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -50,6 +57,8 @@ class ScenarioResult:
     beyond_coverage: dict[tuple[str, str, int], float]
     # (mineral, year) -> planned purchases the scenario's supply could not deliver, t.
     not_found: dict[tuple[str, int], float]
+    # (mineral, country, year) -> stock held below the obligation (12), t.
+    below_obligation: dict[tuple[str, str, int], float] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -78,6 +87,11 @@ class Evaluator:
         self._add_beyond_coverage()
         self._not_found_start = highs.getNumCol()
         self._add_not_found(plan)
+        # The obligations' lower bounds as HiGHS holds them (rows may be scaled), to restore.
+        self._obligation_held = np.asarray(highs.getLp().row_lower_)[model.obligations.rows]
+        self._obligation_lower = self._obligation_held.copy()
+        self._below_start = highs.getNumCol()
+        self._add_below_obligation()
 
     def _fix(self, plan: FirstStage) -> None:
         """First-stage columns at the plan's values; integers relaxed (they are fixed)."""
@@ -147,6 +161,23 @@ class Evaluator:
             np.full(count, -1.0),
         )
 
+    def _add_below_obligation(self) -> None:
+        rows = self._model.obligations.rows
+        count = len(rows)
+        if not count:
+            return
+        # Obligation rows read inv ≥ n/365·D (tonnes, not scaled): a tonne below enters with +1.
+        self._highs.addCols(
+            count,
+            np.full(count, self.beyond),
+            np.zeros(count),
+            np.maximum(self._obligation_held, 0.0),
+            count,
+            np.arange(count, dtype=np.int32),
+            rows,
+            np.ones(count),
+        )
+
     def solve(
         self,
         share_lost: Mapping[tuple[str, str, int], float],
@@ -163,12 +194,14 @@ class Evaluator:
         objective = highs.getInfo().objective_function_value
         columns = self._model.scenario
         beyond = solution[self._beyond_start : self._not_found_start]
-        not_found = solution[self._not_found_start :]
+        not_found = solution[self._not_found_start : self._below_start]
+        below = solution[self._below_start :]
+        penalties = float(beyond.sum()) + 2.0 * float(not_found.sum()) + float(below.sum())
         cost = (
             objective
             + self._fixed_cost
             + float(offer_costs(self._model.data, self._accepted, multiplier).sum())
-            - self.beyond * (float(beyond.sum()) + 2.0 * float(not_found.sum()))
+            - self.beyond * penalties
         )
         return ScenarioResult(
             cost,
@@ -181,6 +214,11 @@ class Evaluator:
             {
                 key: float(v)
                 for (key, _), v in zip(self._model.pool, not_found, strict=True)
+                if v > _TOLERANCE
+            },
+            {
+                (m, r, t): float(v)
+                for (r, m, t), v in zip(self._model.obligations.keys, below, strict=True)
                 if v > _TOLERANCE
             },
         )
@@ -205,3 +243,21 @@ class Evaluator:
             mu = np.array([multiplier.get((m, end), 1.0) for m in columns.terminal_minerals])
             costs = columns.terminal_holding - columns.terminal_base_credit * mu
             highs.changeColsCost(count, columns.terminal_columns, costs)
+        self._set_obligations(share_lost)
+
+    def _set_obligations(self, share_lost: Mapping[tuple[str, str, int], float]) -> None:
+        """(12) holds for t < first(m,ω): rows of m from the first disrupted year on are dropped."""
+        obligations = self._model.obligations
+        if not len(obligations.rows):
+            return
+        first: dict[str, int] = {}
+        for (_x, m, t), share in share_lost.items():
+            if share > 0 and t < first.get(m, t + 1):
+                first[m] = t
+        never = self._model.data.end_year + 1
+        waived = obligations.years >= np.array([first.get(m, never) for m in obligations.minerals])
+        lower = np.where(waived, -np.inf, self._obligation_held)
+        changed = np.flatnonzero(lower != self._obligation_lower)
+        for i in changed:  # few rows change from one scenario to the next
+            self._highs.changeRowBounds(int(obligations.rows[i]), float(lower[i]), np.inf)
+        self._obligation_lower = lower

@@ -1,9 +1,10 @@
 """The evaluation workbook and the console summary of `planner evaluate`.
 
 Sheets: Summary (metric, value), Scenarios (one row per evaluated scenario: the samples it stands
-for, its bans, Cost(ω), tonnes beyond coverage and purchases not found), Shortfalls (scenario,
-mineral, country, year, tonnes beyond coverage) and Worst (the costliest scenarios). Values are
-plain; text a spreadsheet would read as a formula is stored as quoted text. Written atomically.
+for, its bans, Cost(ω), tonnes beyond coverage, purchases not found, stock below obligation),
+Shortfalls (scenario, mineral, country, year, tonnes beyond coverage) and Worst (the costliest
+scenarios). Values are plain; text a spreadsheet would read as a formula is stored as quoted
+text. Written atomically.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def summary_rows(evaluation: Evaluation, extra: dict[str, object]) -> list[tuple
         ("expected_cost_high_95", evaluation.high),
         ("share_coverage_not_met", evaluation.short_share),
         ("share_purchases_not_found", evaluation.not_found_share),
+        ("share_obligation_not_held", evaluation.obligation_share),
         ("samples_not_solved", evaluation.failed),
         ("seconds", evaluation.seconds),
         ("scenarios_per_second", len(evaluation.scenarios) / max(evaluation.seconds, 1e-9)),
@@ -47,6 +49,11 @@ def summary_text(evaluation: Evaluation) -> str:
         f"Coverage not met in {evaluation.short_share:.1%} of the scenarios; planned purchases "
         f"not deliverable in {evaluation.not_found_share:.1%}.",
     ]
+    if evaluation.obligation_share:
+        lines.append(
+            f"Stock obligations not held in {evaluation.obligation_share:.1%} of the scenarios "
+            "(the plan bought too little for a later disruption; see the Scenarios sheet)."
+        )
     where: dict[tuple[str, str, int], int] = {}
     for scenario, result in zip(evaluation.scenarios, evaluation.results, strict=True):
         for key in result.beyond_coverage:
@@ -76,6 +83,7 @@ def write_evaluation(path: Path, evaluation: Evaluation, extra: dict[str, object
             "cost",
             "beyond_coverage_t",
             "not_found_t",
+            "below_obligation_t",
             "status",
         ]
         _sheet(book, "Scenarios", header, rows)
@@ -105,6 +113,7 @@ def _scenario_rows(evaluation: Evaluation) -> list[tuple]:
             result.cost,
             sum(result.beyond_coverage.values()),
             sum(result.not_found.values()),
+            sum(result.below_obligation.values()),
             result.status,
         )
         for i, (scenario, result) in enumerate(

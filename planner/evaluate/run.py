@@ -7,7 +7,7 @@ the workers once and hands back each chunk as it finishes, which drives the prog
 
 Statistics are over the M samples (a merged scenario counts as often as it was drawn): the mean
 cost with a 95% confidence interval from Student's t, the share of samples in which the plan
-cannot keep some coverage, and the worst scenarios.
+cannot keep some coverage (or hold some stock obligation), and the worst scenarios.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ class Evaluation:
     high: float
     short_share: float  # share of samples in which some coverage is not kept
     not_found_share: float  # share of samples in which planned purchases could not be delivered
+    obligation_share: float  # share of samples in which some stock obligation (12) is not held
     failed: int  # samples whose LP did not solve
     seconds: float
 
@@ -133,6 +134,7 @@ def summarise(
         half = math.nan
     short = np.array([bool(r.beyond_coverage) for r in results])
     not_found = np.array([bool(r.not_found) for r in results])
+    below = np.array([bool(r.below_obligation) for r in results])
     total = float(weights.sum())
     return Evaluation(
         samples=int(total),
@@ -143,6 +145,7 @@ def summarise(
         high=mean + half,
         short_share=float(weights @ short / total),
         not_found_share=float(weights @ not_found / total),
+        obligation_share=float(weights @ below / total),
         failed=int(weights[~solved].sum()),
         seconds=seconds,
     )

@@ -65,8 +65,9 @@ def test_broken_link_in_the_folder_is_an_error_not_skipped(tmp_path: Path) -> No
 
 def test_two_files_for_one_sheet_differing_in_case_are_refused(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
+    files = len(list(folder.glob("*.csv")))
     (folder / "settings.csv").write_bytes((folder / "Settings.csv").read_bytes())
-    if len(list(folder.glob("*.csv"))) == len(list(folder.glob("[Ss]ettings.csv"))) + 13:
+    if len(list(folder.glob("*.csv"))) == files + 1:
         refused(folder, "are the same sheet (names are matched without regard to case")
     else:  # a case-insensitive file system holds one of them only
         assert validate(folder).exit_code == 0

@@ -126,7 +126,7 @@ def test_convert_round_trip_is_lossless_and_refuses_to_overwrite(tmp_path: Path)
     back = tmp_path / "back.xlsx"
     first = planner("convert", workbook, folder)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == f"Wrote {folder} (14 sheets)."
+    assert first.stdout.strip() == f"Wrote {folder} (15 sheets)."
     assert planner("convert", folder, back).returncode == 0
     assert read_raw(workbook) == read_raw(folder) == read_raw(back)
     again = planner("convert", workbook, folder)
