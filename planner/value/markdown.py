@@ -23,13 +23,10 @@ def _usd(value: object) -> str:
 
 
 def _decision_rows(value: pd.DataFrame, top: int) -> list[str]:
-    needed = value["status"] == "needed"
-    ordered = pd.concat(
-        [value[needed], value[~needed].sort_values("value", ascending=False, na_position="last")]
-    )
+    ordered = value.sort_values("value", ascending=False, na_position="last")
     rows = []
     for record in ordered.head(top).to_dict("records"):
-        shown = "needed" if record["status"] == "needed" else _usd(record["value"])
+        shown = _usd(record["value"])
         unit = record["break_even_unit"] if isinstance(record["break_even_unit"], str) else ""
         even = record["break_even"]
         even_text = f"{float(even):,.0f} {unit}".strip() if isinstance(even, int | float) else ""
@@ -60,13 +57,21 @@ def value_markdown(path: Path, top: int = 10) -> list[str]:
         )
     elif isinstance(total["note"], str):
         lines.append(f"No VSS: {total['note']}.")
+    needed = value[value["status"] == "needed"]
+    if len(needed):
+        names = ", ".join(
+            f"{k} {d}" for k, d in zip(needed["kind"], needed["decision"], strict=True)
+        )
+        lines += ["", f"Needed (no plan meets the rules without them): {names}."]
+    valued = value[value["status"] != "needed"]
     lines += [
         "",
-        f"The {min(top, len(value))} decisions worth most (value: the change of the objective "
-        'when the decision is reversed; "needed": no plan meets the rules without it):',
+        f"The {min(top, len(valued))} decisions worth most (value: how much the objective rises "
+        "when the decision is reversed; break-even: by how much a site's fixed capex would have "
+        "to fall, or the strike at which an offer would enter, for a decision not taken):",
         "",
         "| kind | decision | re-solve | value | break-even |",
         "|---|---|---|---:|---:|",
-        *_decision_rows(value, top),
+        *_decision_rows(valued, top),
     ]
     return lines

@@ -30,16 +30,16 @@ def write_value_workbook(path: Path, vss: float | None) -> None:
         risk.to_excel(writer, sheet_name="Risk", index=False)
 
 
-def test_needed_decisions_come_first_then_by_value(tmp_path: Path) -> None:
+def test_needed_decisions_are_named_and_the_rest_ranked_by_value(tmp_path: Path) -> None:
     path = tmp_path / "value.xlsx"
     write_value_workbook(path, vss=4.3e7)
     lines = value_markdown(path)
     assert lines[0].startswith("The expected value of perfect information (EVPI) is 150.00 m USD")
     assert "7.25 bn USD" in lines[0]
     assert "(VSS) is 43.00 m USD" in lines[1]
+    assert "Needed (no plan meets the rules without them): site Needed plant." in lines
     rows = [line for line in lines if line.startswith("| site") or line.startswith("| offer")]
     assert rows == [
-        "| site | Needed plant | forbidden | needed |  |",
         "| offer | Rung 2 | forced in | 2.50 bn USD | 72,189 USD/t |",
         "| site | Small plant | forbidden | 5.00 m USD |  |",
     ]
