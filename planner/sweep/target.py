@@ -22,7 +22,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from planner.io.raw import RawRow, RawSheet, RawWorkbook, Value, cell_text, column_key
-from planner.schema import SETTINGS, SETTINGS_SHEET, SHEETS, Field, Kind, Sheet, find_sheet
+from planner.schema import (
+    SETTINGS,
+    SETTINGS_SHEET,
+    SHEETS,
+    Field,
+    Kind,
+    Sheet,
+    find_sheet,
+    probability_tolerance,
+)
 from planner.sweep.definition import Definition, DefinitionError, Issue
 from planner.sweep.expand import Run
 from planner.validate import parse_cell
@@ -30,7 +39,6 @@ from planner.validate import parse_cell
 _NUMERIC = (Kind.NUMBER, Kind.WHOLE, Kind.YEAR)
 _ROW_NUMBER_KEY = "row"
 # Tolerance of the probability sum, as in workbook.md's Scenarios rule.
-_PROBABILITY_TOLERANCE = 1e-6
 
 # Makes the error for a message, located at the definition's address unless told otherwise.
 Fail = Callable[..., DefinitionError]
@@ -433,11 +441,12 @@ def _rescale_probabilities(sheet: RawSheet, fixed: dict[int, float]) -> str:
     free = [row for row in sheet.rows if row.number not in fixed]
     free_total = sum(_base_value(sheet, row, field) or 0.0 for row in free)
     remaining = 1.0 - sum(fixed.values())
-    if remaining < -_PROBABILITY_TOLERANCE:
+    tolerance = probability_tolerance(len(sheet.rows))
+    if remaining < -tolerance:
         # Left for the validator to report: the probabilities cannot sum to 1.
         return f"the varied probabilities sum to {sum(fixed.values()):g}, more than 1"
     if free_total <= 0.0:
-        if abs(remaining) <= _PROBABILITY_TOLERANCE:
+        if abs(remaining) <= tolerance:
             return "the varied probabilities sum to 1 by themselves"
         return "the scenarios not varied have probability 0, so the sum cannot be kept at 1"
     factor = max(remaining, 0.0) / free_total
