@@ -8,8 +8,10 @@ switch that proves the pruning exact: both give the same optimal objective).
 Why each pruning keeps the optimal objective of the full formulation (all costs that the pruned
 variables carry are ≥ 0: k(r), u(m), w(s), f·P; the input layer enforces these signs):
 
-- q(s,t,ω) only where C(s,t) can be positive (existing capacity, or a build year τ with
-  τ + L(s) ≤ t). Elsewhere constraint 5 reads q ≤ a·0, so q = 0.
+- q(s,t,ω) only where C(s,t) can be positive (existing capacity online in t, or a build year τ
+  with τ + L(s) ≤ t). Elsewhere constraint 5 reads q ≤ a·0, so q = 0. With the existing_from
+  extension E(s) counts only from existing_from(s) (`Site.existing_in`): before it the existing
+  term of C(s,t) is 0, so the same argument holds year by year.
 - inflow(m,r,t,ω) only where D(m,r,t) > 0. A country with no demand that year gains nothing from
   taking tonnes (free disposal), and each tonne costs k(r) ≥ 0 and draws on the pool.
 - outflow(m,r,t,ω) only where the country has tonnes of its own that year (a site with output,
@@ -244,7 +246,7 @@ def prepare(case: Case, *, prune: bool = True) -> ModelData:
         (s, t)
         for s, site in case.sites.items()
         for t in years
-        if not prune or site.existing_capacity > 0 or (s, t) in online_builds
+        if not prune or site.existing_in(t) > 0 or (s, t) in online_builds
     )
     offer_years = {
         o: tuple(t for t in years if offer.start_year <= t <= offer.end_year)

@@ -12,11 +12,14 @@ O&M of new capacity (item: the site) in every scenario, variable refining per no
 V·x as first-stage spending of kind "capex" in the site's country, mineral and build year.
 `extract` gives the plan's ``builds`` and ``output`` tables (node values expanded to scenarios).
 
-Online capacity C(s,t) = E(s) + Σ_{τ ∈ BuildYears(s), τ + L(s) ≤ t} x(s,τ) is an expression; where
-no build can be online yet, constraint 5 is the bound q ≤ a(s)·E(s) and needs no row.
+Online capacity C(s,t) = E(s,t) + Σ_{τ ∈ BuildYears(s), τ + L(s) ≤ t} x(s,τ) is an expression;
+where no build can be online yet, constraint 5 is the bound q ≤ a(s)·E(s,t) and needs no row.
+E(s,t) = E(s)·[t ≥ existing_from(s)] (`Site.existing_in`) is an extension of model.md: committed
+capacity that comes online in a later year; with existing_from blank it is model.md's E(s).
 
 Costs: capex F·y + V·x in the build year; fixed O&M Fo·C(s,t) in every year (existing capacity
-gives a constant; each x(s,τ) is charged Fo·Σ_{t ≥ τ+L} d(t) once); variable refining w·q.
+gives a constant, Fo·E(s,t)·d(t) summed over the years it is online; each x(s,τ) is charged
+Fo·Σ_{t ≥ τ+L} d(t) once); variable refining w·q.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
         if (s, t) in data.online_builds:
             return (0.0, None)
         site = sites[s]
-        return (0.0, site.availability * site.existing_capacity)
+        return (0.0, site.availability * site.existing_in(t))
 
     model.q = pyo.Var(data.second_stage(data.output_keys, 1), bounds=output_bounds)
     registry.integers.extend(model.y.values())
@@ -68,9 +71,9 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     model.size_max = pyo.Constraint(data.build_keys, rule=size_max)
 
     def online_capacity(_: pyo.ConcreteModel, s: str, t: int) -> LinearExpression:
-        """C(s,t) = E(s) + Σ_{τ + L(s) ≤ t} x(s,τ)."""
+        """C(s,t) = E(s,t) + Σ_{τ + L(s) ≤ t} x(s,τ), E(s,t) = E(s)·[t ≥ existing_from(s)]."""
         terms = [MonomialTermExpression((1.0, x[s, tau])) for tau in data.online_builds[s, t]]
-        existing = sites[s].existing_capacity
+        existing = sites[s].existing_in(t)
         return LinearExpression([existing, *terms] if existing else terms)
 
     model.C = pyo.Expression(list(data.online_builds), rule=online_capacity)
@@ -104,7 +107,7 @@ def _register(data: ModelData, registry: Registry, y: dict, x: dict, q: dict) ->
                 (site.fixed_om_per_tpa * data.online_discount[s, t], x[s, t])
             )
     existing_om = sum(
-        site.fixed_om_per_tpa * site.existing_capacity * d[t]
+        site.fixed_om_per_tpa * site.existing_in(t) * d[t]
         for site in sites.values()
         if site.fixed_om_per_tpa and site.existing_capacity
         for t in data.years

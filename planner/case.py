@@ -71,6 +71,14 @@ class Site:
     lead_time: int = 0  # L(s), years
     earliest_year: int | None = None  # e(s); None only before defaults: Case.sites has it set
     availability: float = 1.0  # a(s) in (0, 1]
+    # Extension of model.md: first year E(s) is online; None = start_year (online throughout).
+    existing_from: int | None = None
+
+    def existing_in(self, year: int) -> float:
+        """E(s)·[t ≥ existing_from(s)]: the existing capacity online in `year`, t/yr."""
+        if self.existing_from is not None and year < self.existing_from:
+            return 0.0
+        return self.existing_capacity
 
 
 @dataclass(frozen=True)

@@ -419,10 +419,17 @@ SHEETS: dict[str, Sheet] = {
                 Field(
                     "existing_capacity",
                     Kind.NUMBER,
-                    "capacity online from start_year, no capex",
+                    "capacity online from existing_from (blank: start_year), no capex",
                     default=0.0,
                     unit=_RATE,
                     **_AMOUNT,
+                ),
+                _year(
+                    "existing_from",
+                    "first year existing_capacity is online and pays fixed O&M, e.g. a financed "
+                    "refinery still commissioning (an extension of model.md: C(s,t) counts E(s) "
+                    "only from this year; after end_year: never online)",
+                    blank="start_year",
                 ),
                 Field(
                     "min_capacity",

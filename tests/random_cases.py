@@ -8,8 +8,12 @@
   `dataclasses.replace`: stock obligations (12), supply caps (13), closed members (14), member
   budgets (16), and scenarios that share their first years (15). The input layer cannot read
   their columns yet, so they are drawn on the `Case`, not written to the workbook.
+- `with_committed_capacity(case, seed)` moves some existing capacity's first online year
+  (`Site.existing_from`, an extension of model.md) before, into or past the horizon.
 - `write_random_case(folder, seed)` writes a case as a CSV folder (spec/workbook.md, revision-2
-  columns) to go through the input layer as well.
+  columns) to go through the input layer as well; with `committed=True` some sites with existing
+  capacity get an `existing_from` cell (without it the workbook has no such column, so a
+  workbook that ignores the extension reads the same case).
 
 `write_random_case(folder, seed)` draws a case of 1-2 minerals, 2-3 countries and 2-5 years that
 uses every feature of the input some of the time: lead times, earliest years and existing
@@ -63,9 +67,13 @@ HEADERS = {
 }
 
 
-def write_random_case(folder: Path, seed: int) -> Path:
-    """Write the case of `seed` as a CSV folder at `folder` (created) and return `folder`."""
+def write_random_case(folder: Path, seed: int, *, committed: bool = False) -> Path:
+    """Write the case of `seed` as a CSV folder at `folder` (created) and return `folder`;
+    `committed` draws the Sites column existing_from as well (from its own generator, so the
+    rest of the case is the same)."""
     sheets = random_sheets(seed)
+    if committed:
+        _draw_existing_from(sheets, seed)
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in sheets.items():
         columns = list(
@@ -77,6 +85,16 @@ def write_random_case(folder: Path, seed: int) -> Path:
             for row in rows:
                 writer.writerow({key: "" if value is None else value for key, value in row.items()})
     return folder
+
+
+def _draw_existing_from(sheets: dict[str, list[Row]], seed: int) -> None:
+    """Give some sites with existing capacity a first online year before, in or after the
+    horizon (after it: never online, a warning)."""
+    rng = random.Random(f"committed-{seed}")
+    end = next(int(str(row["value"])) for row in sheets["Settings"] if row["setting"] == "end_year")
+    for row in sheets["Sites"]:
+        if row["existing_capacity"] and rng.random() < 0.7:
+            row["existing_from"] = rng.choice([START - 1, START + 1, START + 1, end, end + 1])
 
 
 def random_sheets(seed: int) -> dict[str, list[Row]]:
@@ -617,6 +635,20 @@ def with_revision_3(case: Case, seed: int) -> Case:
         if rng.random() < 0.2:
             supply_cap[x, m, t] = rng.choice([0.3, 0.65, 1.0])
     return replace(case, stockpiles=stockpiles, countries=countries, supply_cap=supply_cap)
+
+
+def with_committed_capacity(case: Case, seed: int) -> Case:
+    """`case` with some existing capacity online only from a later year (`existing_from`, an
+    extension of model.md): before the horizon, inside it, or after it (never online)."""
+    rng = random.Random(f"committed-{seed}")
+    start, end = case.settings.start_year, case.settings.end_year
+    sites = {
+        name: replace(site, existing_from=rng.choice([start - 1, start + 1, end, end + 1]))
+        if site.existing_capacity and rng.random() < 0.7
+        else site
+        for name, site in case.sites.items()
+    }
+    return replace(case, sites=sites)
 
 
 def _shared_first_years(case: Case, rng: random.Random) -> Case:

@@ -274,9 +274,12 @@ def _price(case: Case, m: str, t: int, w: str) -> float:
 
 
 def _online(problem: _Problem, n: str, t: int) -> tuple[float, dict[int, float]]:
-    """C(s,t) as (constant, terms)."""
+    """C(s,t) as (constant, terms); the constant is E(s)·[t ≥ existing_from(s)] (an extension)."""
     site = problem.case.sites[n]
-    return site.existing_capacity, {
+    existing = site.existing_capacity
+    if site.existing_from is not None and t < site.existing_from:
+        existing = 0.0
+    return existing, {
         problem.x[n, tau]: 1.0 for tau in problem.build_years[n] if tau + site.lead_time <= t
     }
 

@@ -223,12 +223,14 @@ def test_every_penalty_is_above_every_scenario_price(case: Case):
 
 
 def test_committed_refinery_needs_no_build_decision(case: Case):
-    """Iluka Eneabba is financed and commissioning in 2027: no capex, no budget, online from
-    2027 at the earliest decision year."""
+    """Iluka Eneabba is financed and commissioning in 2027: existing capacity online from 2027
+    (the existing_from extension), no build decision, no capex, nothing in the budget."""
     iluka = case.sites["Iluka Eneabba"]
+    assert iluka.max_capacity == 0.0
     assert (iluka.fixed_capex, iluka.capex_per_tpa) == (0.0, 0.0)
-    assert iluka.min_capacity == iluka.max_capacity > 0
-    assert case.settings.start_year + iluka.lead_time == 2027
+    assert iluka.existing_capacity == 3680.0
+    assert iluka.existing_from == 2027
+    assert [iluka.existing_in(t) for t in (2026, 2027, 2040)] == [0.0, 3680.0, 3680.0]
 
 
 def test_stock_stays_under_a_year_of_world_supply(case: Case, solved: tuple[Outcome, Path]):

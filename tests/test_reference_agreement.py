@@ -70,3 +70,11 @@ def test_bundled_case_at_other_prices_is_not_called_infeasible() -> None:
     status, reference = reference_objective(case, mip_gap=case.settings.mip_gap)
     assert status == outcome.status == "optimal", outcome.message
     assert outcome.objective == pytest.approx(reference, rel=2 * case.settings.mip_gap)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_committed_capacity_objective_matches_reference(tmp_path: Path, seed: int) -> None:
+    """The same workbooks with an existing_from column (the committed-capacity extension) on
+    some sites with existing capacity, read through the input layer."""
+    case, _ = read_case(write_random_case(tmp_path / "case", seed, committed=True))
+    _agree(case)

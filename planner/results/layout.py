@@ -202,7 +202,10 @@ SITES = SheetLayout(
         _tpa("new_capacity", "capacity of the planned build"),
         _year("online_year", "first year the new capacity produces: build_year + lead_time"),
         _usd("capex", "fixed_capex + capex_per_tpa · new_capacity, undiscounted"),
-        _tpa("existing_capacity", "capacity online from the first planning year"),
+        _tpa(
+            "existing_capacity",
+            "capacity online without a build, from existing_from (blank: the first planning year)",
+        ),
         _tpa("final_capacity", "capacity online in the last planning year"),
     ),
 )

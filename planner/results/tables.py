@@ -209,7 +209,7 @@ def _sites(case: Case, plan: Plan, capex: dict[str, float]) -> pd.DataFrame:
                 None if year is None else year + site.lead_time,
                 0.0 if year is None else capex.get(name, 0.0),
                 site.existing_capacity,
-                site.existing_capacity + capacity,
+                site.existing_in(case.settings.end_year) + capacity,
             )
         )
     return pd.DataFrame(rows, columns=list(layout.SITES.header))
@@ -353,12 +353,13 @@ def _balance_obligations(case: Case, table: pd.DataFrame) -> list[float]:
 
 
 def _online_capacity(case: Case, plan: Plan, sites: pd.Series, years: pd.Series) -> np.ndarray:
-    """C(s,t) for each (site, year) pair: existing capacity plus builds past their lead time."""
+    """C(s,t) for each (site, year) pair: existing capacity online that year (from existing_from)
+    plus builds past their lead time."""
     builds = _build_of(plan)
     capacity = []
     for site, year in zip(sites.tolist(), years.tolist(), strict=True):
         data = case.sites[site]
-        online = data.existing_capacity
+        online = data.existing_in(int(year))
         build = builds.get(site)
         if build is not None and build[0] + data.lead_time <= year:
             online += build[1]

@@ -34,6 +34,7 @@ def read_sites(ctx: Context) -> dict[str, Site]:
         if values["earliest_year"] is None and ctx.horizon is not None:
             values["earliest_year"] = ctx.horizon.start
         _check_buildable(ctx, row, values)
+        _check_existing_from(ctx, row, values)
         sites[name] = Site(name=name, **values)
     return sites
 
@@ -59,6 +60,23 @@ def _check_buildable(ctx: Context, row: Row, values: dict[str, Any]) -> None:
             "max_capacity",
             "the site has no existing capacity and cannot be built (max_capacity 0): it "
             "has no effect",
+        )
+
+
+def _check_existing_from(ctx: Context, row: Row, values: dict[str, Any]) -> None:
+    """Warn when existing capacity comes online after the last planning year: it never counts.
+
+    A year before start_year means online throughout, like a blank cell."""
+    start = values["existing_from"]
+    if ctx.horizon is None or start is None or values["existing_capacity"] == 0:
+        return
+    if start > ctx.horizon.stop - 1:
+        ctx.warn(
+            "Sites",
+            row.number,
+            "existing_from",
+            f"the existing capacity is never online: {start} is after the last planning year "
+            f"{ctx.horizon.stop - 1}; leave the cell blank if it is online from the start",
         )
 
 

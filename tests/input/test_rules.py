@@ -429,6 +429,11 @@ RULES = [
         cell("Sites", 2, "existing_capacity", 0),
         (W, "Sites", 2, "max_capacity", "has no effect"),
     ),
+    (
+        "existing-capacity-never-online",
+        cell("Sites", 2, "existing_from", 2041),
+        (W, "Sites", 2, "existing_from", "never online: 2041 is after the last planning year"),
+    ),
     # --- CfD ---
     ("volume-zero", cell("CfD", 2, "volume", 0), (E, "CfD", 2, "volume", "must be > 0")),
     ("strike-blank", cell("CfD", 2, "strike", None), (E, "CfD", 2, "strike", "required")),

@@ -43,7 +43,7 @@ from planner.results.workbook import write_results
 from planner.solve import solve_case
 from planner.validate import read_case
 from tests.results.hand_plan import hand_case, hand_outcome
-from tests.results.results_cases import EXAMPLE, write_random_case
+from tests.results.results_cases import EXAMPLE, TINY, write_case, write_random_case
 
 # Enough seeds to meet every feature of the generator (asserted below), few enough for seconds.
 SEEDS = range(6)
@@ -400,3 +400,36 @@ def test_a_misreported_obligation_is_named(hand_results, tmp_path):
     book.save(corrupted)
     (violation,) = check_results(case, corrupted)
     assert violation.check == REPORT and violation.where.endswith("obligation")
+
+
+def test_existing_capacity_from_a_later_year_is_checked(tmp_path):
+    """The tiny case's refinery S (3 t/yr, fixed O&M 10 per t/yr) online only from 2027
+    (existing_from, an extension of model.md): the solved plan checks, SiteOutput shows no
+    capacity in 2026, output in 2026 is named under (5), and the same workbook checked as if S
+    were online from 2026 disagrees on the fixed O&M (30 USD more) in the costs."""
+    sites = """
+        site,country,mineral,existing_capacity,existing_from,fixed_om_per_tpa,variable_cost
+        S,A,M,3,2027,10,200
+    """
+    case, _ = read_case(write_case(tmp_path / "case", TINY, Sites=sites))
+    outcome = solve_case(case, SolveOptions(coverage_duals=False))
+    assert outcome.status == "optimal", outcome.message
+    path = tmp_path / "results.xlsx"
+    write_results(path, case, outcome)
+    assert check_results(case, path) == []
+    book = openpyxl.load_workbook(path)
+    sheet = book["SiteOutput"]
+    header = [cell.value for cell in sheet[1]]
+    online = {
+        row[header.index("year")]: row[header.index("online_capacity")]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert online == {2026: 0, 2027: 3}
+    _set(book, "SiteOutput", "output", lambda _: 1, scenario="base", site="S", year=2026)
+    corrupted = tmp_path / "corrupted.xlsx"
+    book.save(corrupted)
+    assert OUTPUT in {v.check for v in check_results(case, corrupted)}
+    always = dataclasses.replace(
+        case, sites={"S": dataclasses.replace(case.sites["S"], existing_from=None)}
+    )
+    assert COST in {v.check for v in check_results(always, path)}

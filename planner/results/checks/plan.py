@@ -72,9 +72,11 @@ class Context:
         return [t for t in years if t >= earliest and t + data.lead_time <= years[-1]]
 
     def online(self, site: str, t: int) -> float:
-        """C(s,t) = E(s) + x(s,τ) for the build year τ when τ + L(s) ≤ t."""
+        """C(s,t) = E(s)·[t ≥ existing_from(s)] + x(s,τ) for the build year τ when τ + L(s) ≤ t
+        (existing_from is an extension of model.md; blank: E(s) online in every year)."""
         data = self.case.sites[site]
-        capacity = data.existing_capacity
+        online_from = data.existing_from
+        capacity = data.existing_capacity if online_from is None or t >= online_from else 0.0
         built = self.plan.build_year.get(site)
         if built is not None and built + data.lead_time <= t:
             capacity += self.plan.new_capacity[site]
