@@ -624,7 +624,10 @@ def _plain_table(results: Results, sheet: str) -> str:
         cells = []
         for index, column in enumerate(table.columns):
             value = row[column]
-            if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            if is_number and value == value and _is_year_column(str(column)):
+                cells.append(year(results, cell_query(sheet, column, **{ROW: position})))
+            elif is_number and value == value:
                 numeric.add(index)
                 cells.append(number(results, cell_query(sheet, column, **{ROW: position})))
             else:
@@ -670,6 +673,11 @@ def diagnosis(results: Results) -> str:
         "how much it falls short (tonnes of coverage, or the budget that is lacking).",
         content,
     )
+
+
+def _is_year_column(column: str) -> bool:
+    """A column of years (shown as 2027, not 2,027)."""
+    return column == "year" or column.endswith("_year")
 
 
 def _label(value: object) -> str:
