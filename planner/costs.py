@@ -2,8 +2,8 @@
 
 `planner.outcome.COST_COMPONENTS` names the components (the keys of the cost registry, the
 `cost_<component>` rows of the Summary and the columns of ScenarioCosts). Their labels live here,
-once, for everything that shows them: the printed summary, the results workbook's Units sheet and
-the checker's messages.
+once, for everything that shows them: the printed summary and the results workbook's Units sheet
+(short labels), the report and the Overview sheet (titles).
 """
 
 from __future__ import annotations
@@ -24,7 +24,22 @@ COMPONENT_LABELS: dict[str, str] = {
     "terminal_value": "terminal value",
 }
 
-if tuple(COMPONENT_LABELS) != COST_COMPONENTS:  # pragma: no cover - a programming error
-    raise ImportError("COMPONENT_LABELS must label every entry of COST_COMPONENTS, in order")
+# component → its title in reports and the Overview sheet, where a line stands on its own.
+COMPONENT_TITLES: dict[str, str] = {
+    "capex": "Refinery capex",
+    "fixed_om": "Fixed operation and maintenance",
+    "variable_refining": "Variable refining",
+    "cfd_market_value": "CfD volume at market value",
+    "cfd_government_payment": "CfD government payment",
+    "holding": "Stockpile holding",
+    "external_purchases": "External purchases",
+    "shipping": "Shipping",
+    "shortage_penalty": "Shortage penalty",
+    "terminal_value": "Terminal value of stock (credit)",
+}
 
-__all__ = ["COMPONENT_LABELS", "COST_COMPONENTS"]
+for _table in (COMPONENT_LABELS, COMPONENT_TITLES):
+    if tuple(_table) != COST_COMPONENTS:  # pragma: no cover - a programming error
+        raise ImportError("the cost labels must name every entry of COST_COMPONENTS, in order")
+
+__all__ = ["COMPONENT_LABELS", "COMPONENT_TITLES", "COST_COMPONENTS"]

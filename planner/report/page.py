@@ -13,6 +13,7 @@ from html import escape
 
 import pandas as pd
 
+from planner.costs import COMPONENT_TITLES
 from planner.report import names
 from planner.report.numbers import (
     MILLION,
@@ -28,19 +29,6 @@ from planner.report.numbers import (
 from planner.report.results import Results
 from planner.report.style import CSS
 from planner.report.svg import PALETTE, Build, Series, bar_chart, line_chart, timeline
-
-COMPONENT_LABELS = {
-    "capex": "Refinery capex",
-    "fixed_om": "Fixed operation and maintenance",
-    "variable_refining": "Variable refining",
-    "cfd_market_value": "CfD volume at market value",
-    "cfd_government_payment": "CfD government payment",
-    "holding": "Stockpile holding",
-    "external_purchases": "External purchases",
-    "shipping": "Shipping",
-    "shortage_penalty": "Shortage penalty",
-    "terminal_value": "Terminal value of stock (credit)",
-}
 
 
 def render(results: Results) -> str:
@@ -525,7 +513,7 @@ def _where_worst(balance: pd.DataFrame, scenario: str, mineral: str) -> str:
 def costs(results: Results) -> str:
     """The expected cost split (Summary) and the cost per scenario (ScenarioCosts)."""
     split = [
-        (COMPONENT_LABELS.get(metric[5:], metric[5:]), value)
+        (COMPONENT_TITLES.get(metric[5:], metric[5:]), value)
         for metric in names.COST_METRICS
         if (value := results.number(metric)) is not None
     ]

@@ -12,22 +12,9 @@ import math
 from collections.abc import Iterable
 
 from planner.case import Case
-from planner.outcome import COST_COMPONENTS, Outcome
+from planner.costs import COMPONENT_LABELS, COST_COMPONENTS
+from planner.outcome import Outcome
 from planner.results.workbook import Summary
-
-# How the printed summary names the cost components.
-COMPONENT_LABELS = {
-    "capex": "capex",
-    "fixed_om": "fixed O&M",
-    "variable_refining": "variable refining",
-    "cfd_market_value": "CfD market value",
-    "cfd_government_payment": "CfD government payment",
-    "holding": "holding",
-    "external_purchases": "external purchases",
-    "shipping": "shipping",
-    "shortage_penalty": "shortage penalty",
-    "terminal_value": "terminal value",
-}
 
 
 class Money:

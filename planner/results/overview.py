@@ -21,8 +21,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from planner.costs import COMPONENT_TITLES
 from planner.report import names
-from planner.report.page import COMPONENT_LABELS
 from planner.report.results import Results, as_number
 from planner.results.layout import Column
 
@@ -302,7 +302,7 @@ def _cost_split(sheet: _Sheet, results: Results) -> tuple[int, int] | None:
     sheet.row("component", "expected cost (USD million)", bold=True)
     rows = [
         sheet.row(
-            COMPONENT_LABELS.get(metric[5:], metric[5:]), _million(value), formats=("", USD_MILLION)
+            COMPONENT_TITLES.get(metric[5:], metric[5:]), _million(value), formats=("", USD_MILLION)
         )
         for metric, value in split
     ]
