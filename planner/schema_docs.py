@@ -154,18 +154,23 @@ def render() -> str:
     return "\n".join(parts)
 
 
-def main(argv: list[str]) -> int:
-    """Rewrite docs/workbook.md, or with --check report whether it is current."""
-    text = render()
+def write_or_check(path: Path, text: str, argv: list[str], module: str) -> int:
+    """Write `text` to the generated page `path`; with --check in `argv`, only say whether the
+    committed page is current (exit 1 when not, naming `module` to run)."""
     if "--check" in argv:
-        current = DOCS_PATH.read_text(encoding="utf-8") if DOCS_PATH.exists() else ""
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
         if current != text:
-            print(f"{DOCS_PATH} is out of date; run: python -m planner.schema_docs")
+            print(f"{path} is out of date; run: python -m {module}")
             return 1
         return 0
-    DOCS_PATH.write_text(text, encoding="utf-8")
-    print(f"Wrote {DOCS_PATH}")
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {path}")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    """Rewrite docs/workbook.md, or with --check report whether it is current."""
+    return write_or_check(DOCS_PATH, render(), argv, "planner.schema_docs")
 
 
 if __name__ == "__main__":
