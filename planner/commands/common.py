@@ -9,11 +9,14 @@ import threading
 import time
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from planner.errors import PlannerError
 from planner.files import refuse_special_file
 from planner.outcome import Status
+
+if TYPE_CHECKING:
+    from planner.case import Case
 
 EXIT_CODES: dict[Status, int] = {
     "optimal": 0,
@@ -86,6 +89,23 @@ def check_outputs(
         refuse_inside_input(json_path, input_path, "the JSON summary")
         if json_path.resolve() == output.resolve():
             raise PlannerError(f"{what} and the JSON summary are both {json_path}")
+
+
+def read_input(input_path: Path) -> tuple[Case, float]:
+    """Read and validate `input_path`, print its warnings and the `Read` line of the console
+    summary; return the case and the seconds it took."""
+    import click
+
+    from planner.errors import format_issues
+    from planner.validate import read_case
+
+    started = time.perf_counter()
+    case, warnings = read_case(input_path)
+    seconds = time.perf_counter() - started
+    if warnings:
+        click.echo(format_issues(warnings), err=True)
+    click.echo(f"Read     {input_path}: {case.describe()} ({seconds:.2f} s)")
+    return case, seconds
 
 
 class StatusLine:

@@ -16,6 +16,7 @@ from planner.commands.common import (
     bundled_input,
     check_outputs,
     default_results_path,
+    read_input,
 )
 from planner.errors import format_issues
 from planner.interrupts import noticing_interrupts
@@ -46,7 +47,6 @@ def solve_command(
     """
     from planner.results.console import format_outcome
     from planner.results.workbook import write_results
-    from planner.validate import read_case
 
     if input_path is None:
         input_path = bundled_input()
@@ -54,12 +54,7 @@ def solve_command(
     results_path = results_path or default_results_path(input_path)
     check_outputs(input_path, results_path, json_path, what="the results")
 
-    started = time.perf_counter()
-    case, warnings = read_case(input_path)
-    read_seconds = time.perf_counter() - started
-    if warnings:
-        click.echo(format_issues(warnings), err=True)
-    click.echo(f"Read     {input_path}: {case.describe()} ({read_seconds:.2f} s)")
+    case, read_seconds = read_input(input_path)
 
     from planner.solve import solve_case  # after reading: input errors are reported at once
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from planner.commands.common import StatusLine, bundled_input, case_name, check_outputs
-from planner.errors import format_issues
+from planner.commands.common import (
+    StatusLine,
+    bundled_input,
+    case_name,
+    check_outputs,
+    read_input,
+)
 from planner.options import SolveOptions
 
 if TYPE_CHECKING:
@@ -35,7 +39,6 @@ def value_command(
 ) -> int:
     """Run `planner value`; return its exit code (PlannerError for input and file problems)."""
     from planner.results.workbook import write_summary_json
-    from planner.validate import read_case
     from planner.value.tables import figures
     from planner.value.workbook import write_value_workbook
 
@@ -44,11 +47,7 @@ def value_command(
         click.echo(f"No INPUT given: valuing the bundled case {input_path.name}.")
     output = output or default_value_path(input_path)
     check_outputs(input_path, output, json_path, what="the value workbook")
-    started = time.perf_counter()
-    case, warnings = read_case(input_path)
-    if warnings:
-        click.echo(format_issues(warnings), err=True)
-    click.echo(f"Read     {input_path}: {case.describe()} ({time.perf_counter() - started:.2f} s)")
+    case, _ = read_input(input_path)
     report = value_report(case, options, workers, progress=progress)
     write_value_workbook(output, report)
     if json_path is not None:
