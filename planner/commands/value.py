@@ -62,9 +62,9 @@ def value_report(
     """Analyse `case`, showing progress (None: on a terminal unless the log is shown): the
     status line of `planner solve` while the case itself is solved, then a bar over the
     re-solves; print the summary table."""
+    from planner.sweep.execute import default_workers
     from planner.value.analysis import Done, analyse
     from planner.value.console import ProgressBar, format_report
-    from planner.value.parallel import default_workers
 
     show = (not options.log and sys.stderr.isatty()) if progress is None else progress
     bar = ProgressBar(enabled=progress)

@@ -79,10 +79,16 @@ def failed(reason: str) -> Record:
 
 
 def _install(job: Job, main_pid: int) -> None:
-    """Start a worker process: its job, Ctrl-C left to the main process, death with its parent."""
+    """Start a worker process: its job, then `start_worker`."""
     global _installed_job
     _installed_job = job
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process stops the pool on Ctrl-C
+    start_worker(main_pid)
+
+
+def start_worker(main_pid: int) -> None:
+    """What every worker process of a pool does first (sweeps, `planner value`): leave Ctrl-C to
+    the main process, which stops the pool, and die with the main process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(main_pid)
 
 
@@ -170,14 +176,14 @@ def _execute_pool(
 def _pool(job: Job, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_context(),
+        mp_context=worker_context(PRELOAD),
         initializer=_install,
         initargs=(job, os.getpid()),
     )
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Worker processes forked from a clean server process that has imported the solver once.
+def worker_context(preload: list[str]) -> multiprocessing.context.BaseContext:
+    """Worker processes forked from a clean server process that has imported `preload` once.
 
     Forking this process itself could deadlock (it runs threads: the progress bar's, Dask's);
     spawning re-imports Pyomo in every worker. A fork server imports it once and forks workers
@@ -186,7 +192,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload(preload)
     return context
 
 

@@ -2,13 +2,12 @@
 
 Each worker process receives the case and the options once (the pool's initializer) and keeps
 one built model for all its decision re-solves; only a task goes out and a `TaskResult` comes
-back. Workers are forked from a fork server that has imported the solve path once, as the sweeps'
-workers are (`planner.sweep.execute`).
+back. Workers start as the sweeps' do (`planner.sweep.execute`): forked from a fork server that
+has imported the solve path once, leaving Ctrl-C to the main process and dying with it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -18,6 +17,7 @@ import numpy as np
 
 from planner.case import Case
 from planner.options import SolveOptions
+from planner.sweep.execute import start_worker, worker_context
 from planner.value.engine import Engine
 from planner.value.tasks import Task, TaskResult, Worker
 
@@ -26,14 +26,6 @@ from planner.value.tasks import Task, TaskResult, Worker
 PRELOAD = ["planner.value.tasks", "scipy.stats"]
 
 _worker: Worker | None = None
-
-
-def default_workers() -> int:
-    """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def run_tasks(
@@ -68,9 +60,11 @@ def run_tasks(
     return [results[i] for i in range(len(tasks))]
 
 
-def _install(case: Case, options: SolveOptions, plan: np.ndarray | None) -> None:
+def _install(case: Case, options: SolveOptions, plan: np.ndarray | None, main_pid: int) -> None:
+    """Start a worker process: its built model, then the sweeps' `start_worker`."""
     global _worker
     _worker = Worker(case, options, plan=plan)
+    start_worker(main_pid)
 
 
 def _perform(task: Task) -> TaskResult:
@@ -88,9 +82,9 @@ def _run_pool(
 ) -> None:
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_context(),
+        mp_context=worker_context(PRELOAD),
         initializer=_install,
-        initargs=(case, options, plan),
+        initargs=(case, options, plan, os.getpid()),
     )
     try:
         pending: dict[Future, int] = {pool.submit(_perform, t): i for i, t in enumerate(tasks)}
@@ -102,12 +96,3 @@ def _run_pool(
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """A fork server that has imported the solver once (spawn where there is no fork)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    return context
