@@ -3,7 +3,9 @@
 The report, the Overview sheet and `planner compare` all work on a `Results`, so that whatever
 they show is what the workbook holds. Sheets are read by name (see `names.py`); a sheet the
 workbook lacks is simply absent from `Results.sheets`, and a sheet split over several worksheets
-(`Balance`, `Balance 2`, ...) is read as one table.
+(`Balance`, `Balance 2`, ...) is read as one table. Columns are named by their key
+(`planner.results.layout.column_key`): `inventory (t)` and the plain `inventory` of workbooks
+written before the units were in the headers are both the column `inventory`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 
 from planner.errors import PlannerError
 from planner.report import names
+from planner.results.layout import column_key
 
 
 @dataclass
@@ -108,7 +111,7 @@ def _read_sheet(book: openpyxl.Workbook, name: str, present: set[str]) -> pd.Dat
         values = book[part_name].iter_rows(values_only=True)
         first = next(values, ())
         if part == 1:
-            header = [str(cell).strip() if cell is not None else "" for cell in first]
+            header = [column_key(cell) for cell in first]
         for row in values:
             if any(cell is not None for cell in row):
                 rows.append(tuple(row[: len(header)]) + (None,) * (len(header) - len(row)))
