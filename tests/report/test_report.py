@@ -160,7 +160,7 @@ def test_absent_sheets_are_left_out_and_later_sheets_are_shown(example_results, 
     book = openpyxl.load_workbook(path)
     del book["Balance"]
     value = book.create_sheet("Value")
-    value.append(["decision", "value"])
+    value.append(["decision", "value (USD)"])
     value.append(["Texas separation plant", 123_456_789.0])
     stockpile = book["Stockpile"]
     header = column_positions(cell.value for cell in stockpile[1])
@@ -172,6 +172,7 @@ def test_absent_sheets_are_left_out_and_later_sheets_are_shown(example_results, 
     text = render(read_results(changed))
     page = parse(text)
     assert "coverage" not in page.sections and "value" in page.sections
+    assert "<th class=r>value (USD)</th>" in text  # the header as the workbook writes it
     assert "stock" in page.sections and "stroke-dasharray" in text
     assert_numbers_are_the_workbooks(page, changed)
 

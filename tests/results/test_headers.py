@@ -3,6 +3,7 @@ today's headers (`inventory (t)`) and in the plain headers of workbooks written 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -107,7 +108,10 @@ def test_check_reads_a_workbook_without_units(solved_example, old_and_new) -> No
 
 def test_report_reads_a_workbook_without_units(old_and_new, tmp_path) -> None:
     old, new = old_and_new
-    assert render(read_results(old)) == render(read_results(new))
+    # The same page, but for the units that tables of later sheets show in their headers.
+    without_units = re.compile(r" \([^()<]*\)</th>")
+    old_page, new_page = render(read_results(old)), render(read_results(new))
+    assert without_units.sub("</th>", new_page) == without_units.sub("</th>", old_page)
     done = planner("report", old, "-o", tmp_path / "page.html")
     assert done.returncode == 0, done.stderr
 
