@@ -2,10 +2,11 @@
 
 Sheets: `Runs` (one row per run: the values varied, status, figures), `Definitions` (what was
 varied and how), `About` (input, mode, counts) and `Columns` (what every Runs column means, with
-its unit). A Runs header reads `column (unit)` (`expected_cost (USD)`, `Settings.budget (USD)`,
-`Minerals.price[Ga] (multiplier)`), written by the results layout's `header_text`, so readers find
-a column with `planner.results.layout.column_key` (the key of the run records). Cells are plain
-values; text that a spreadsheet would read as a formula is stored as quoted text.
+its unit). A Runs header reads `column (unit)` (`expected_cost (USD)`, `Settings.budget (USD)`),
+written by the results layout's `header_text`; a varied input given as multipliers keeps its label
+`Minerals.price[Ga] (x)`, whose `(x)` already is its unit. Readers find a column with
+`planner.results.layout.column_key`: a figure's record key, or the address of a varied input.
+Cells are plain values; text that a spreadsheet would read as a formula is stored as quoted text.
 """
 
 from __future__ import annotations
@@ -66,8 +67,17 @@ def column_unit(column: str, manifest: dict[str, Any]) -> str:
 
 
 def run_headers(manifest: dict[str, Any]) -> list[str]:
-    """The Runs sheet's header cells: `column (unit)`, in `run_columns` order."""
-    return [header_text(column, column_unit(column, manifest)) for column in run_columns(manifest)]
+    """The Runs sheet's header cells: `column (unit)`, in `run_columns` order; the label of a
+    definition in multipliers as it is (`Minerals.price[Ga] (x)`)."""
+    relative = {
+        label
+        for label, is_relative in zip(manifest["labels"], manifest["relative"], strict=True)
+        if is_relative
+    }
+    return [
+        column if column in relative else header_text(column, column_unit(column, manifest))
+        for column in run_columns(manifest)
+    ]
 
 
 def run_rows(manifest: dict[str, Any], records: Sequence[dict[str, Any]]) -> list[list[Any]]:
