@@ -74,7 +74,7 @@ class Column:
     unit: str
     meaning: str
     number_format: str  # TEXT for text columns, else an Excel number format
-    width: int = 0  # characters; 0 = from the name and format
+    width: int = 0  # characters, at least the header's; 0 = from the header and format
 
     @property
     def header(self) -> str:
