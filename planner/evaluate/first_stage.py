@@ -15,6 +15,7 @@ from typing import Any
 from planner.case import Case
 from planner.errors import InputError, Issue, error
 from planner.outcome import Plan
+from planner.results.layout import column_key
 
 __all__ = ["FirstStage", "first_stage_of", "read_first_stage"]
 
@@ -65,7 +66,9 @@ Record = tuple[int, dict[str, Any]]
 
 def _records(sheet: Any) -> list[Record]:
     rows = sheet.iter_rows(values_only=True)
-    header = [str(c).strip().casefold() if c is not None else "" for c in next(rows, ())]
+    # Keys as the results layout names them: `new_capacity (t/yr)` and a plain `new_capacity`
+    # (results written before units were in the headers) are the same column.
+    header = [column_key(cell).casefold() for cell in next(rows, ())]
     return [
         (number, dict(zip(header, values, strict=False)))
         for number, values in enumerate(rows, start=2)

@@ -623,7 +623,9 @@ def _plain_table(results: Results, sheet: str) -> str:
         rows.append(cells)
     if len(table) > SHOWN_ROWS:
         rows.append([f"… and {len(table) - SHOWN_ROWS:,} more rows in the {escape(sheet)} sheet"])
-    return _table([str(c) for c in table.columns], rows, numeric)
+    written = results.headers.get(sheet, [])
+    shown = written if len(written) == len(table.columns) else [str(c) for c in table.columns]
+    return _table(shown, rows, numeric)  # headers as the workbook has them: `regret (USD)`
 
 
 # Diagnosis ------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 The report, the Overview sheet and `planner compare` all work on a `Results`, so that whatever
 they show is what the workbook holds. Sheets are read by name (see `names.py`); a sheet the
 workbook lacks is simply absent from `Results.sheets`, and a sheet split over several worksheets
-(`Balance`, `Balance 2`, ...) is read as one table.
+(`Balance`, `Balance 2`, ...) is read as one table. Columns are named by their key
+(`planner.results.layout.column_key`): `inventory (t)` and the plain `inventory` of workbooks
+written before the units were in the headers are both the column `inventory`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 
 from planner.errors import PlannerError
 from planner.report import names
+from planner.results.layout import column_key
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Results:
     summary: dict[str, object]
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     path: str = ""
+    # Each sheet's header cells as written (`inventory (t)`), for tables that show them.
+    headers: dict[str, list[str]] = field(default_factory=dict)
     # Row positions by key, built by planner.report.numbers on first use (a cache, not data).
     groups: dict[tuple[str, tuple[str, ...]], dict[tuple, Any]] = field(
         default_factory=dict, repr=False, compare=False
@@ -89,18 +94,24 @@ def read_results(
             for row in book[names.SUMMARY].iter_rows(min_row=2, values_only=True)
             if row and row[0] is not None
         }
-        tables = {
+        read = {
             name: _read_sheet(book, name, present)
             for name in sheets
             if name != names.SUMMARY and name in present
         }
     finally:
         book.close()
-    return Results(summary, tables, str(source))
+    tables = {name: table for name, (table, _) in read.items()}
+    headers = {name: header for name, (_, header) in read.items()}
+    return Results(summary, tables, str(source), headers=headers)
 
 
-def _read_sheet(book: openpyxl.Workbook, name: str, present: set[str]) -> pd.DataFrame:
-    """A sheet and its continuation parts as one table (blank rows dropped)."""
+def _read_sheet(
+    book: openpyxl.Workbook, name: str, present: set[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """A sheet and its continuation parts as one table (blank rows dropped), and its header
+    cells as written."""
+    written: list[str] = []
     header: list[str] = []
     rows: list[tuple[object, ...]] = []
     part = 1
@@ -108,9 +119,10 @@ def _read_sheet(book: openpyxl.Workbook, name: str, present: set[str]) -> pd.Dat
         values = book[part_name].iter_rows(values_only=True)
         first = next(values, ())
         if part == 1:
-            header = [str(cell).strip() if cell is not None else "" for cell in first]
+            written = ["" if cell is None else str(cell).strip() for cell in first]
+            header = [column_key(cell) for cell in first]
         for row in values:
             if any(cell is not None for cell in row):
                 rows.append(tuple(row[: len(header)]) + (None,) * (len(header) - len(row)))
         part += 1
-    return pd.DataFrame(rows, columns=header) if header else pd.DataFrame()
+    return (pd.DataFrame(rows, columns=header) if header else pd.DataFrame()), written

@@ -1,12 +1,19 @@
 """The results workbook's layout: every sheet and column with its unit, meaning and display format.
 
-This one table drives the writer (column order, number formats, widths), the Units sheet that
-documents the workbook for its readers, and the solution checker (which columns it reads back),
-so a column is named, formatted and explained in one place.
+This one table drives the writer (column order, header text, number formats, widths), the Units
+sheet that documents the workbook for its readers, and the solution checker (which columns it
+reads back), so a column is named, formatted and explained in one place.
+
+A header cell reads `name (unit)` (`inventory (t)`, `strike (USD/t)`), so the unit is in view
+without opening the Units sheet; identifiers keep their plain name. Every reader of a workbook
+this tool writes finds its columns with `column_key`, which strips the unit again: one rule for
+every sheet, and workbooks written before the units were in the headers still read.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planner.costs import COMPONENT_LABELS, COST_COMPONENTS
@@ -27,6 +34,38 @@ MONTHS = "0.0"
 WHOLE_FORMATS = (YEAR, COUNT)
 
 
+# Units the header text leaves out: a year column names a calendar year (`year`, `build_year`
+# say what they hold), and a "see unit" column takes its unit, row by row, from a sibling column.
+UNITS_NOT_IN_HEADER = frozenset({"", "year", "see unit"})
+_UNIT_SUFFIX = re.compile(r"\s+\([^()]*\)$")
+
+
+def header_text(name: str, unit: str) -> str:
+    """The header cell of a column: its name, then its unit in brackets when it has one."""
+    return name if unit in UNITS_NOT_IN_HEADER else f"{name} ({unit})"
+
+
+def column_key(header: object) -> str:
+    """The column a header cell names: its text, trimmed, without a trailing ` (unit)`.
+
+    The inverse of `header_text` for every reader, so `inventory (t)` and the plain `inventory`
+    of a workbook written before units were in the headers both find the column `inventory`.
+    """
+    if header is None:
+        return ""
+    return _UNIT_SUFFIX.sub("", str(header).strip())
+
+
+def column_positions(header: Iterable[object]) -> dict[str, int]:
+    """{column key: position} of a header row (the first position when a key repeats)."""
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = column_key(cell)
+        if key:
+            positions.setdefault(key, index)
+    return positions
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a results sheet."""
@@ -35,7 +74,12 @@ class Column:
     unit: str
     meaning: str
     number_format: str  # TEXT for text columns, else an Excel number format
-    width: int = 0  # characters; 0 = from the name and format
+    width: int = 0  # characters, at least the header's; 0 = from the header and format
+
+    @property
+    def header(self) -> str:
+        """The text of the column's header cell: `name (unit)`, or the name alone."""
+        return header_text(self.name, self.unit)
 
     @property
     def is_text(self) -> bool:
@@ -45,12 +89,10 @@ class Column:
     @property
     def display_width(self) -> int:
         """A width that shows the header and typical values without clipping."""
-        if self.width:
-            return self.width
-        typical = {TEXT: 12, YEAR: 6, USD: 16, TONNES: 13, USD_PER_T: 12}.get(
+        typical = self.width or {TEXT: 12, YEAR: 6, USD: 16, TONNES: 13, USD_PER_T: 12}.get(
             self.number_format, 10
         )
-        return max(len(self.name) + 2, typical)
+        return max(len(self.header) + 2, typical)
 
 
 @dataclass(frozen=True)
@@ -62,9 +104,14 @@ class SheetLayout:
     columns: tuple[Column, ...]
 
     @property
-    def header(self) -> tuple[str, ...]:
-        """The column names, in order."""
+    def names(self) -> tuple[str, ...]:
+        """The column names (the keys tables and readers use), in order."""
         return tuple(column.name for column in self.columns)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The header cells as written, in order."""
+        return tuple(column.header for column in self.columns)
 
 
 def _id(name: str, meaning: str) -> Column:

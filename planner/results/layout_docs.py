@@ -1,9 +1,10 @@
 """The results-workbook section of docs/cli-and-results.md, rendered from `planner.results.layout`.
 
 The section between the two markers below is generated: one row per sheet with what a row stands
-for and its columns with their units. `python -m planner.results.layout_docs` rewrites it;
-`--check` exits 1 when the committed page differs (a test runs the same comparison), so the page
-cannot drift from what `planner solve` writes and `planner check` reads.
+for and its header cells as written (`inventory (t)`: name and unit). `python -m
+planner.results.layout_docs` rewrites it; `--check` exits 1 when the committed page differs (a
+test runs the same comparison), so the page cannot drift from what `planner solve` writes and
+`planner check` reads.
 """
 
 from __future__ import annotations
@@ -20,10 +21,7 @@ END = "<!-- results-layout: end -->"
 
 
 def _columns(sheet: SheetLayout) -> str:
-    return ", ".join(
-        f"`{column.name}` ({column.unit})" if column.unit else f"`{column.name}`"
-        for column in sheet.columns
-    )
+    return ", ".join(f"`{header}`" for header in sheet.headers)
 
 
 def render_section() -> str:
@@ -31,7 +29,7 @@ def render_section() -> str:
     lines = [
         START,
         "",
-        "| sheet | one row per | columns (unit) |",
+        "| sheet | one row per | header cells, in order |",
         "|---|---|---|",
         "| Overview | — (first sheet) | the plan on one screen: builds, contracts, stock held and "
         "bought by mineral and member, spending against budgets, cost split; native charts |",

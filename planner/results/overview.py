@@ -403,8 +403,8 @@ def fitted_widths(columns: Sequence[Column], table: pd.DataFrame) -> list[int]:
 
 
 def header_note(column: Column) -> Comment | None:
-    """A note on a header cell with the column's unit and meaning (shown on hover), so that the
-    unit is at the header while the header itself stays the name every reader looks up."""
+    """A note on a header cell with the column's unit and meaning (shown on hover): the header
+    text says the unit, the note what the column holds."""
     if not column.unit and not column.meaning:
         return None
     unit = f"unit: {column.unit}\n" if column.unit and column.unit != "see unit" else ""

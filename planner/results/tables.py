@@ -179,7 +179,7 @@ def _ranks(names: Iterable[str]) -> dict[str, int]:
 
 
 def _empty(sheet: layout.SheetLayout) -> pd.DataFrame:
-    return pd.DataFrame({column: [] for column in sheet.header})
+    return pd.DataFrame({column: [] for column in sheet.names})
 
 
 def _build_of(plan: Plan) -> dict[str, tuple[int, float]]:
@@ -212,7 +212,7 @@ def _sites(case: Case, plan: Plan, capex: dict[str, float]) -> pd.DataFrame:
                 site.existing_in(case.settings.end_year) + capacity,
             )
         )
-    return pd.DataFrame(rows, columns=list(layout.SITES.header))
+    return pd.DataFrame(rows, columns=list(layout.SITES.names))
 
 
 def _accepted(plan: Plan) -> set[str]:
@@ -246,7 +246,7 @@ def _cfd(case: Case, plan: Plan, outcome: Outcome) -> pd.DataFrame:
                 market_value,
             )
         )
-    return pd.DataFrame(rows, columns=list(layout.CFD.header))
+    return pd.DataFrame(rows, columns=list(layout.CFD.names))
 
 
 def _probabilities(case: Case, scenarios: pd.Series) -> np.ndarray:
@@ -299,7 +299,7 @@ def _stockpile(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
     for column, values in _stockpile_obligations(case, table).items():
         table[column] = values
     table = order.sort(table, ["country", "mineral", "year"])
-    return table[list(layout.STOCKPILE.header)]
+    return table[list(layout.STOCKPILE.names)]
 
 
 def _per_demand(amount: np.ndarray, demand: np.ndarray) -> np.ndarray:
@@ -375,7 +375,7 @@ def _site_output(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
     availability = table["site"].map({name: s.availability for name, s in case.sites.items()})
     table["usable_capacity"] = availability * table["online_capacity"]
     table = order.sort(table, ["scenario", "site", "year"])
-    return table[list(layout.SITE_OUTPUT.header)]
+    return table[list(layout.SITE_OUTPUT.names)]
 
 
 def _external(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
@@ -392,7 +392,7 @@ def _external(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
     table["available"] = available
     table["unit_cost"] = unit_cost
     table = order.sort(table, ["scenario", "source", "mineral", "year"])
-    return table[list(layout.EXTERNAL.header)]
+    return table[list(layout.EXTERNAL.names)]
 
 
 def _balance(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
@@ -428,7 +428,7 @@ def _balance(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
     table["coverage"] = coverage_share(supplied, table["demand"].to_numpy(dtype=float))
     table["obligation"] = _balance_obligations(case, table)
     table = order.sort(table, keys)
-    return table[list(layout.BALANCE.header)]
+    return table[list(layout.BALANCE.names)]
 
 
 def coverage_share(supplied: np.ndarray, demand: np.ndarray) -> np.ndarray:
@@ -470,11 +470,11 @@ def _supply_caps(case: Case, plan: Plan, order: _Order) -> pd.DataFrame:
                     supply / demand if demand else None,
                 )
             )
-    table = pd.DataFrame(rows, columns=list(layout.SUPPLY_CAPS.header))
+    table = pd.DataFrame(rows, columns=list(layout.SUPPLY_CAPS.names))
     if table.empty:
         return _empty(layout.SUPPLY_CAPS)
     table = order.sort(table, ["scenario", "source", "mineral", "year"])
-    return table[list(layout.SUPPLY_CAPS.header)]
+    return table[list(layout.SUPPLY_CAPS.names)]
 
 
 def member_spending(
@@ -511,7 +511,7 @@ def _budgets(case: Case, plan: Plan, spending: pd.DataFrame | None) -> pd.DataFr
         rows.append(
             (r, budget, capex, stockpile, total, None if budget is None else budget - total)
         )
-    return pd.DataFrame(rows, columns=list(layout.BUDGETS.header))
+    return pd.DataFrame(rows, columns=list(layout.BUDGETS.names))
 
 
 def _tree(case: Case, tree: pd.DataFrame) -> pd.DataFrame:
@@ -537,13 +537,13 @@ def _tree(case: Case, tree: pd.DataFrame) -> pd.DataFrame:
 def _scenario_costs(case: Case, costs: pd.DataFrame) -> pd.DataFrame:
     table = costs.copy()
     table["probability"] = _probabilities(case, table["scenario"])
-    return table[list(layout.SCENARIO_COSTS.header)]
+    return table[list(layout.SCENARIO_COSTS.names)]
 
 
 def _coverage_value(values: pd.DataFrame, order: _Order) -> pd.DataFrame:
     table = values.rename(columns={"value": "marginal_cost"})
     table = order.sort(table, ["scenario", "mineral", "country", "year"])
-    return table[list(layout.COVERAGE_VALUE.header)]
+    return table[list(layout.COVERAGE_VALUE.names)]
 
 
 def _diagnosis(outcome: Outcome) -> pd.DataFrame:
@@ -560,7 +560,7 @@ def _diagnosis(outcome: Outcome) -> pd.DataFrame:
         )
         for item in outcome.diagnosis
     ]
-    return pd.DataFrame(rows, columns=list(layout.DIAGNOSIS.header))
+    return pd.DataFrame(rows, columns=list(layout.DIAGNOSIS.names))
 
 
 def _units() -> pd.DataFrame:
@@ -571,4 +571,4 @@ def _units() -> pd.DataFrame:
     for sheet in layout.SHEETS:
         rows.append((sheet.name, "", "", f"one row per {sheet.row}"))
         rows.extend((sheet.name, c.name, c.unit, c.meaning) for c in sheet.columns)
-    return pd.DataFrame(rows, columns=list(layout.UNITS.header))
+    return pd.DataFrame(rows, columns=list(layout.UNITS.names))

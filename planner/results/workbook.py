@@ -115,7 +115,7 @@ def _new_sheet(
     rows: int,
     widths: Sequence[int] = (),
 ) -> object:
-    """A worksheet with column widths, the header row in bold and frozen panes below it.
+    """A worksheet with column widths, the header row (`name (unit)`) in bold and frozen panes.
 
     `rows` (data rows to come) sets the sheet's dimension element, which a streamed sheet
     otherwise lacks: readers then know the size without parsing the whole sheet first.
@@ -130,9 +130,9 @@ def _new_sheet(
     bold = Font(bold=True)
     header = []
     for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, value=column.name)
+        cell = WriteOnlyCell(worksheet, value=column.header)
         cell.font = bold
-        cell.comment = header_note(column)  # the unit and meaning, on hover
+        cell.comment = header_note(column)  # the meaning, on hover
         header.append(cell)
     worksheet.append(header)
     return worksheet

@@ -2,8 +2,11 @@
 
 Sheets: `Runs` (one row per run: the values varied, status, figures), `Definitions` (what was
 varied and how), `About` (input, mode, counts) and `Columns` (what every Runs column means, with
-its unit). Cells are plain values; text that a spreadsheet would read as a formula is stored as
-quoted text.
+its unit). A Runs header reads `column (unit)` (`expected_cost (USD)`, `Settings.budget (USD)`),
+written by the results layout's `header_text`; a varied input given as multipliers keeps its label
+`Minerals.price[Ga] (x)`, whose `(x)` already is its unit. Readers find a column with
+`planner.results.layout.column_key`: a figure's record key, or the address of a varied input.
+Cells are plain values; text that a spreadsheet would read as a formula is stored as quoted text.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from planner.files import write_atomically
-from planner.sweep.summary import FIGURES, PER_MINERAL
+from planner.results.layout import header_text
+from planner.sweep.summary import FIGURES, PER_MINERAL, UNITS
 
 _LEAD = {
     "run": "run number (its file is runs/run-NNNNN.json)",
@@ -49,6 +53,33 @@ def run_columns(manifest: dict[str, Any]) -> list[str]:
     ]
 
 
+def column_unit(column: str, manifest: dict[str, Any]) -> str:
+    """The unit of a Runs column: a varied input's unit (a multiplier for relative definitions),
+    a figure's unit, or "" for the run number, status and text."""
+    labels = manifest["labels"]
+    if column in labels:
+        position = labels.index(column)
+        if manifest["relative"][position]:
+            return "multiplier"
+        units = manifest.get("units") or [""] * len(labels)  # older manifests lack units
+        return str(units[position] or "")
+    return UNITS.get(column.partition("[")[0], "")
+
+
+def run_headers(manifest: dict[str, Any]) -> list[str]:
+    """The Runs sheet's header cells: `column (unit)`, in `run_columns` order; the label of a
+    definition in multipliers as it is (`Minerals.price[Ga] (x)`)."""
+    relative = {
+        label
+        for label, is_relative in zip(manifest["labels"], manifest["relative"], strict=True)
+        if is_relative
+    }
+    return [
+        column if column in relative else header_text(column, column_unit(column, manifest))
+        for column in run_columns(manifest)
+    ]
+
+
 def run_rows(manifest: dict[str, Any], records: Sequence[dict[str, Any]]) -> list[list[Any]]:
     """The Runs table as rows of plain values (None = blank) in `run_columns` order."""
     columns = run_columns(manifest)
@@ -68,7 +99,8 @@ def write_workbook(path: Path, manifest: dict[str, Any], records: Sequence[dict[
 def _write(path: Path, manifest: dict[str, Any], records: Sequence[dict[str, Any]]) -> None:
     book = openpyxl.Workbook(write_only=True)
     columns = run_columns(manifest)
-    sheet = _sheet(book, "Runs", columns, [max(10, min(40, len(c) + 2)) for c in columns])
+    headers = run_headers(manifest)
+    sheet = _sheet(book, "Runs", headers, [max(10, min(40, len(c) + 2)) for c in headers])
     for row in run_rows(manifest, records):
         sheet.append([_cell(sheet, value) for value in row])
 
@@ -104,9 +136,10 @@ def _write(path: Path, manifest: dict[str, Any], records: Sequence[dict[str, Any
     for item, value in about:
         sheet.append([item, _cell(sheet, value)])
 
-    sheet = _sheet(book, "Columns", ["column", "meaning"], [36, 90])
+    sheet = _sheet(book, "Columns", ["column", "unit", "meaning"], [36, 12, 90])
     for column in columns:
-        sheet.append([_cell(sheet, column), _cell(sheet, _meaning(column, manifest))])
+        unit = column_unit(column, manifest) or None
+        sheet.append([_cell(sheet, column), unit, _cell(sheet, _meaning(column, manifest))])
     book.save(path)
 
 

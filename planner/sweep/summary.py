@@ -29,6 +29,26 @@ PER_MINERAL: dict[str, str] = {
     "cfd_payment": "expected government payment on accepted CfDs, USD (discounted)",
 }
 
+# The unit of each figure and per-mineral figure (absent: no unit, as for counts and text).
+UNITS: dict[str, str] = {
+    "coverage_worst": "share",
+    "shortage_t": "t",
+    "stockpile_t": "t",
+    "stock_peak_t": "t",
+    "capacity_tpa": "t/yr",
+    "cfd_tpa": "t/yr",
+    "spend_stockpile": "USD",
+    "spend_capex": "USD",
+    "cfd_payment": "USD",
+    "objective": "USD",
+    "expected_cost": "USD",
+    "cvar": "USD",
+    **{f"cost_{name}": "USD" for name in COST_COMPONENTS},
+    "spend_total": "USD",
+    "budget_shortfall": "USD",
+    "seconds": "s",
+}
+
 # Whole-run figures, in order, with their meaning (the values varied and the status come first).
 FIGURES: dict[str, str] = {
     "objective": "the solve's objective, USD",

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.results.layout import column_key
+
 
 def _usd(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -39,10 +41,16 @@ def _decision_rows(value: pd.DataFrame, top: int) -> list[str]:
     return rows
 
 
+def _read(path: Path, sheet: str) -> pd.DataFrame:
+    """A sheet with its columns named by key: `value (USD)` and a plain `value` (a workbook
+    written before units were in the headers) are both the column `value`."""
+    return pd.read_excel(path, sheet_name=sheet).rename(columns=column_key)
+
+
 def value_markdown(path: Path, top: int = 10) -> list[str]:
     """EVPI, VSS and the `top` most valuable decisions of the value workbook at `path`."""
-    value = pd.read_excel(path, sheet_name="Value")
-    risk = pd.read_excel(path, sheet_name="Risk")
+    value = _read(path, "Value")
+    risk = _read(path, "Risk")
     total = risk[risk["scenario"] == "total"].iloc[0]
     vss = total["ev_plan_extra"]
     lines = [

@@ -140,7 +140,7 @@ ACTIONS = {
 def value_table(report: ValueReport) -> pd.DataFrame:
     """The Value sheet: one row per decision, in the order sites, offers, stockpiles."""
     rows = [_decision_row(report, d, in_plan, r) for d, in_plan, r in report.decisions]
-    return pd.DataFrame(rows, columns=list(VALUE.header))
+    return pd.DataFrame(rows, columns=list(VALUE.names))
 
 
 def _identity(report: ValueReport, decision: Decision) -> tuple[str, str]:
@@ -252,7 +252,7 @@ def risk_table(report: ValueReport) -> pd.DataFrame:
             }
         )
     rows.append(_total_row(report))
-    return pd.DataFrame(rows, columns=list(RISK.header))
+    return pd.DataFrame(rows, columns=list(RISK.names))
 
 
 def _fixed(evaluation: Evaluation, prefix: str, cost: float, scenario: str | None) -> dict:

@@ -2,8 +2,9 @@
 
 `write_value_workbook` writes `planner value`'s output (Value, Risk, Units); `add_value_sheets`
 adds the same sheets and their Units rows to an existing results workbook (`planner solve
---value`). Both write atomically through `planner.files`; values are plain, and text a spreadsheet
-would read as a formula is stored as text.
+--value`). Headers carry their unit (`value (USD)`) as in the results sheets, with the meaning
+in a note on the header cell. Both write atomically through `planner.files`; values are plain,
+and text a spreadsheet would read as a formula is stored as text.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.files import write_atomically
 from planner.results.layout import TEXT, WHOLE_FORMATS, SheetLayout
+from planner.results.overview import header_note
 from planner.value.analysis import ValueReport
 from planner.value.tables import RISK, VALUE, risk_table, units_rows, value_table
 
@@ -68,13 +70,14 @@ def add_value_sheets(results_path: Path, report: ValueReport) -> None:
 
 
 def _fill(worksheet: Worksheet, sheet: SheetLayout, table: pd.DataFrame) -> None:
-    worksheet.append(list(sheet.header))
-    for cell in worksheet[1]:
+    worksheet.append(list(sheet.headers))  # `value (USD)`: the unit in the header text
+    for cell, column in zip(worksheet[1], sheet.columns, strict=True):
         cell.font = Font(bold=True)
+        cell.comment = header_note(column)  # the meaning, on hover
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = column.display_width
-    for values in table[list(sheet.header)].itertuples(index=False):
+    for values in table[list(sheet.names)].itertuples(index=False):
         cells = zip(values, sheet.columns, strict=True)
         worksheet.append([_plain(value, column.number_format) for value, column in cells])
         row = worksheet.max_row

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from planner.evaluate.report import SCENARIOS
 from planner.options import SolveOptions
+from planner.results.layout import column_key
 from planner.results.workbook import write_results
 from planner.solve import solve_case
 from planner.validate import read_case
@@ -52,13 +54,17 @@ def test_sample_solve_and_evaluate_out_of_sample(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Expected cost on 300 sampled scenarios" in done.stdout
     summary = pd.read_excel(tmp_path / "eval.xlsx", sheet_name="Summary").set_index("metric")
+    assert summary.loc["expected_cost", "unit"] == "USD"
     scenarios = pd.read_excel(tmp_path / "eval.xlsx", sheet_name="Scenarios")
+    assert list(scenarios.columns) == list(SCENARIOS.headers)
+    assert {"cost (USD)", "beyond_coverage (t)"} <= set(scenarios.columns)
+    scenarios = scenarios.rename(columns=column_key)
     assert scenarios["samples"].sum() == 300 == summary.loc["samples", "value"]
     mean = (scenarios["samples"] * scenarios["cost"]).sum() / 300
     assert float(summary.loc["expected_cost", "value"]) == pytest.approx(mean)
     low, high = (float(summary.loc[f"expected_cost_{k}_95", "value"]) for k in ("low", "high"))
     assert low < mean < high
-    worst = pd.read_excel(tmp_path / "eval.xlsx", sheet_name="Worst")
+    worst = pd.read_excel(tmp_path / "eval.xlsx", sheet_name="Worst").rename(columns=column_key)
     assert worst["cost"].iloc[0] == scenarios["cost"].max()
 
 

@@ -87,11 +87,11 @@ def test_check_results_still_passes_with_the_overview(example_results):
     assert check_results(case, path) == []
 
 
-def test_headers_have_unit_notes_and_widths_that_fit_identifiers(example_results):
+def test_headers_have_units_notes_and_widths_that_fit_identifiers(example_results):
     _, path = example_results
     book = openpyxl.load_workbook(path)
     purchase = book["Stockpile"].cell(1, 4)
-    assert purchase.value == "purchase" and purchase.comment.text.startswith("unit: t\n")
+    assert purchase.value == "purchase (t)" and purchase.comment.text.startswith("unit: t\n")
     sites = book["Sites"]
     longest = max(len(str(r[0])) for r in sites.iter_rows(min_row=2, values_only=True))
     assert sites.column_dimensions["A"].width >= longest
@@ -99,7 +99,8 @@ def test_headers_have_unit_notes_and_widths_that_fit_identifiers(example_results
         worksheet = book[sheet.name]
         for index, column in enumerate(sheet.columns, start=1):
             letter = openpyxl.utils.get_column_letter(index)
-            assert worksheet.column_dimensions[letter].width >= len(column.name), column.name
+            width = worksheet.column_dimensions[letter].width
+            assert width >= len(column.header) + 2, column.header
 
 
 def test_an_infeasible_overview_shows_the_diagnosis(infeasible_results):

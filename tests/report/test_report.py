@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from planner.report import read_results, render, write_report
+from planner.results.layout import column_key, column_positions
 
 PLAN_SECTIONS = ["headline", "builds", "cfd", "stock", "coverage", "costs", "inputs"]
 
@@ -80,7 +81,7 @@ def workbook_rows(path: Path, sheet: str) -> list[dict[str, object]]:
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     rows = list(book[sheet].iter_rows(values_only=True))
     book.close()
-    header = [str(name) for name in rows[0]]
+    header = [column_key(name) for name in rows[0]]
     return [
         dict(zip(header, row, strict=False)) for row in rows[1:] if any(v is not None for v in row)
     ]
@@ -159,18 +160,19 @@ def test_absent_sheets_are_left_out_and_later_sheets_are_shown(example_results, 
     book = openpyxl.load_workbook(path)
     del book["Balance"]
     value = book.create_sheet("Value")
-    value.append(["decision", "value"])
+    value.append(["decision", "value (USD)"])
     value.append(["Texas separation plant", 123_456_789.0])
     stockpile = book["Stockpile"]
-    header = [cell.value for cell in stockpile[1]]
-    column = header.index("obligation") + 1 if "obligation" in header else len(header) + 1
-    stockpile.cell(1, column, "obligation")
+    header = column_positions(cell.value for cell in stockpile[1])
+    column = header.get("obligation", len(header)) + 1
+    stockpile.cell(1, column, "obligation (t)")
     for row in range(2, stockpile.max_row + 1):
         stockpile.cell(row, column, 10.0)
     book.save(changed)
     text = render(read_results(changed))
     page = parse(text)
     assert "coverage" not in page.sections and "value" in page.sections
+    assert "<th class=r>value (USD)</th>" in text  # the header as the workbook writes it
     assert "stock" in page.sections and "stroke-dasharray" in text
     assert_numbers_are_the_workbooks(page, changed)
 

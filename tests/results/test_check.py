@@ -11,6 +11,7 @@ import pytest
 
 from planner.case import Country
 from planner.options import SolveOptions
+from planner.results import layout
 from planner.results.check import (
     BUDGET,
     CLOSED_STOCKPILE,
@@ -140,17 +141,17 @@ Edit = Callable[[openpyxl.Workbook], None]
 
 def _row(sheet, **match: object) -> int:
     """The row number of the first row whose named columns hold the given values."""
-    header = [cell.value for cell in sheet[1]]
+    header = layout.column_positions(cell.value for cell in sheet[1])
     for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        if all(row[header.index(k)] == v for k, v in match.items()):
+        if all(row[header[k]] == v for k, v in match.items()):
             return number
     raise LookupError(match)
 
 
 def _set(book: openpyxl.Workbook, name: str, column: str, change, **match: object) -> None:
     sheet = book[name]
-    header = [cell.value for cell in sheet[1]]
-    cell = sheet.cell(row=_row(sheet, **match), column=header.index(column) + 1)
+    header = layout.column_positions(cell.value for cell in sheet[1])
+    cell = sheet.cell(row=_row(sheet, **match), column=header[column] + 1)
     cell.value = change(cell.value)
 
 
@@ -419,9 +420,9 @@ def test_existing_capacity_from_a_later_year_is_checked(tmp_path):
     assert check_results(case, path) == []
     book = openpyxl.load_workbook(path)
     sheet = book["SiteOutput"]
-    header = [cell.value for cell in sheet[1]]
+    header = layout.column_positions(cell.value for cell in sheet[1])
     online = {
-        row[header.index("year")]: row[header.index("online_capacity")]
+        row[header["year"]]: row[header["online_capacity"]]
         for row in sheet.iter_rows(min_row=2, values_only=True)
     }
     assert online == {2026: 0, 2027: 3}

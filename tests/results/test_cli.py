@@ -13,6 +13,7 @@ import pytest
 
 from planner.commands.common import StatusLine, bundled_input
 from planner.io import read_raw, write_raw
+from planner.results.layout import column_key, column_positions
 from tests.hostile.cli_runner import planner, planner_process
 from tests.results.results_cases import EXAMPLE, TINY, write_case
 
@@ -128,7 +129,7 @@ def test_infeasible_case_exits_3_with_its_diagnosis_written(tmp_path):
     diagnosis = list(book["Diagnosis"].iter_rows(values_only=True))
     assert list(book["Balance"].iter_rows(min_row=2)) == []  # no plan: headers only
     book.close()
-    header = diagnosis[0]
+    header = [column_key(cell) for cell in diagnosis[0]]
     rows = [dict(zip(header, row, strict=True)) for row in diagnosis[1:]]
     assert [(r["constraint"], r["country"], r["year"], r["unit"]) for r in rows] == [
         ("coverage", "A", 2026, "t"),
@@ -180,7 +181,7 @@ def test_check_exits_1_and_lists_violations(solved_example, tmp_path):
     _, _, path = solved_example
     book = openpyxl.load_workbook(path)
     sheet = book["SiteOutput"]
-    output = [cell.value for cell in sheet[1]].index("output") + 1
+    output = column_positions(cell.value for cell in sheet[1])["output"] + 1
     sheet.cell(row=2, column=output).value = 1e6
     corrupted = tmp_path / "corrupted.xlsx"
     book.save(corrupted)

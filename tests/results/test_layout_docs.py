@@ -16,4 +16,4 @@ def test_every_sheet_and_column_is_on_the_page() -> None:
     for sheet in layout.SHEETS:
         assert f"| {sheet.name} |" in block
         for column in sheet.columns:
-            assert f"`{column.name}`" in block, (sheet.name, column.name)
+            assert f"`{column.header}`" in block, (sheet.name, column.header)

@@ -29,7 +29,8 @@ def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
     book = openpyxl.load_workbook(path, read_only=True)
     rows = list(book[name].iter_rows(values_only=True))
     book.close()
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    header = [layout.column_key(cell) for cell in rows[0]]
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
 
 def summary(path: Path) -> dict[str, object]:
@@ -96,7 +97,7 @@ def test_every_sheet_and_column_in_layout_order(solved_example):
     assert book.sheetnames == ["Overview", *(sheet.name for sheet in layout.SHEETS)]
     for sheet in layout.SHEETS:
         worksheet = book[sheet.name]
-        assert tuple(cell.value for cell in worksheet[1]) == sheet.header, sheet.name
+        assert tuple(cell.value for cell in worksheet[1]) == sheet.headers, sheet.name
         assert worksheet.freeze_panes == "A2"
         assert all(cell.font.bold for cell in worksheet[1])
         assert worksheet.column_dimensions["A"].width >= sheet.columns[0].display_width
@@ -104,12 +105,12 @@ def test_every_sheet_and_column_in_layout_order(solved_example):
     assert metrics == [metric for metric, *_ in layout.SUMMARY_METRICS]
     assert {f"cost_{component}" for component in COST_COMPONENTS} <= set(metrics)
     balance = book["Balance"]
-    demand = balance.cell(row=2, column=layout.BALANCE.header.index("demand") + 1)
-    year = balance.cell(row=2, column=layout.BALANCE.header.index("year") + 1)
+    demand = balance.cell(row=2, column=layout.BALANCE.names.index("demand") + 1)
+    year = balance.cell(row=2, column=layout.BALANCE.names.index("year") + 1)
     assert demand.number_format == layout.TONNES and year.number_format == layout.YEAR
     units = {(row["sheet"], row["column"]) for row in sheet_rows(path, "Units")}
     for sheet in layout.SHEETS:
-        assert {(sheet.name, name) for name in sheet.header} <= units
+        assert {(sheet.name, name) for name in sheet.names} <= units
 
 
 def test_summary_figures_follow_the_outcome(solved_example):

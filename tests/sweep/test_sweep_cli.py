@@ -35,7 +35,7 @@ def test_sweep_from_a_yaml_file_writes_runs_workbook_and_charts(tmp_path: Path) 
     assert "Sweep of 3 runs (grid)" in done.stdout and "3 optimal" in done.stdout
     folder = tmp_path / "tiny-sweep"  # the default output folder, beside where it ran
     runs = pd.read_excel(folder / "sweep.xlsx", sheet_name="Runs")
-    assert list(runs["expected_cost"]) == pytest.approx([5500, 3250, 1000])
+    assert list(runs["expected_cost (USD)"]) == pytest.approx([5500, 3250, 1000])
     assert (folder / "line-1.png").read_bytes().startswith(b"\x89PNG")
     assert sorted(p.name for p in (folder / "runs").iterdir()) == [
         "run-00001.json",

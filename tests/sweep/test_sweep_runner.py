@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from planner.io import RawSheet, read_raw, write_raw
+from planner.results.layout import column_key
 from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import StoreError, read_runs
@@ -51,6 +52,9 @@ def test_budget_sweep_reaches_the_hand_derived_optimum(tmp_path: Path) -> None:
     assert costs == pytest.approx(records[1]["expected_cost"])
 
     runs = pd.read_excel(result.workbook, sheet_name="Runs")
+    assert {"Settings.budget (USD)", "expected_cost (USD)", "shortage_t (t)", "run"} <= set(runs)
+    assert {"coverage_worst[Ga] (share)", "capacity_tpa[Ga] (t/yr)", "offers"} <= set(runs)
+    runs = runs.rename(columns=column_key)  # the record keys, as every reader finds them
     assert list(runs["Settings.budget"]) == [0, 500, 1000, 1500, 2000]
     assert list(runs["expected_cost"]) == pytest.approx(
         [expected_cost(b) for b in runs["Settings.budget"]]

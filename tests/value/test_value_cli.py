@@ -50,11 +50,12 @@ def test_value_command_with_two_workers(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Decisions by value" in done.stdout and "EVPI" in done.stdout
     value = sheet_rows(tmp_path / "v.xlsx", "Value")
-    assert value[0] == VALUE.header and len(value) > 1
+    assert value[0] == VALUE.headers and len(value) > 1
+    assert "value (USD)" in value[0] and "objective (USD)" in value[0]
     risk = sheet_rows(tmp_path / "v.xlsx", "Risk")
-    assert risk[0] == RISK.header and risk[-1][0] == "total"
+    assert risk[0] == RISK.headers and risk[-1][0] == "total"
     units = {(r[0], r[1]) for r in sheet_rows(tmp_path / "v.xlsx", "Units")[1:]}
-    assert {("Value", c) for c in VALUE.header} <= units
+    assert {("Value", c) for c in VALUE.names} <= units
     figures = json.loads((tmp_path / "v.json").read_text())
     assert figures["evpi"] >= -1e-6 * abs(figures["objective"])
     assert {p.name: p.read_bytes() for p in case.iterdir()} == before  # the input is unchanged
@@ -78,5 +79,5 @@ def test_value_sheets_added_to_a_results_workbook(tmp_path: Path) -> None:
     names = openpyxl.load_workbook(results, read_only=True).sheetnames
     assert names[-3:] == ["Value", "Risk", "Units"]
     units = sheet_rows(results, "Units")
-    assert sum(r[0] == "Value" for r in units) == len(VALUE.header)
+    assert sum(r[0] == "Value" for r in units) == len(VALUE.names)
     assert any(r[0] == "Summary" for r in units)

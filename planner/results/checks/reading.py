@@ -86,7 +86,7 @@ def read_workbook(path: Path) -> Book:
                     problems.append(Violation(WORKBOOK, sheet.name, "the sheet is missing"))
                 continue
             read = read_sheet(book, sheet, names)
-            missing = [name for name in sheet.header if name not in read.columns]
+            missing = [name for name in sheet.names if name not in read.columns]
             if missing:
                 problems.append(
                     Violation(WORKBOOK, sheet.name, f"missing columns: {', '.join(missing)}")
@@ -99,15 +99,18 @@ def read_workbook(path: Path) -> Book:
 
 
 def read_sheet(book: openpyxl.Workbook, sheet: layout.SheetLayout, names: set[str]) -> Sheet:
-    """A sheet and its continuation parts (`Balance 2`, ...) as one table."""
+    """A sheet and its continuation parts (`Balance 2`, ...) as one table.
+
+    Columns are found by `layout.column_key`, so headers with units (`inventory (t)`) and the
+    plain headers of workbooks written before them read alike.
+    """
     result: Sheet | None = None
     part = 1
     while (name := layout.continuation_name(sheet.name, part)) in names:
         rows = book[name].iter_rows(values_only=True)
         header = next(rows, ())
         if result is None:
-            columns = {str(value).strip(): i for i, value in enumerate(header) if value is not None}
-            result = Sheet(sheet.name, columns)
+            result = Sheet(sheet.name, layout.column_positions(header))
         for number, row in enumerate(rows, start=2):
             if any(value is not None for value in row):
                 result.rows.append(row)
