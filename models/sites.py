@@ -29,7 +29,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, by_index, linear
+from planner.models.registry import Registry, at_least, at_most, by_index
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -53,13 +53,13 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     def one_build(_: pyo.ConcreteModel, s: str) -> object:
         """(1) Σ_t y(s,t) ≤ 1."""
-        return (None, linear((1.0, y[s, t]) for t in data.build_years[s]), 1.0)
+        return at_most(((1.0, y[s, t]) for t in data.build_years[s]), 1.0)
 
     model.one_build = pyo.Constraint(list(data.build_years), rule=one_build)
 
     def size_min(_: pyo.ConcreteModel, s: str, t: int) -> object:
         """(2, left) x(s,t) − cmin(s)·y(s,t) ≥ 0."""
-        return (0.0, linear(((1.0, x[s, t]), (-sites[s].min_capacity, y[s, t]))), None)
+        return at_least(0.0, ((1.0, x[s, t]), (-sites[s].min_capacity, y[s, t])))
 
     model.size_min = pyo.Constraint(
         [(s, t) for s, t in data.build_keys if sites[s].min_capacity > 0], rule=size_min
@@ -67,7 +67,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     def size_max(_: pyo.ConcreteModel, s: str, t: int) -> object:
         """(2, right) x(s,t) − cmax(s)·y(s,t) ≤ 0."""
-        return (None, linear(((1.0, x[s, t]), (-sites[s].max_capacity, y[s, t]))), 0.0)
+        return at_most(((1.0, x[s, t]), (-sites[s].max_capacity, y[s, t])), 0.0)
 
     model.size_max = pyo.Constraint(data.build_keys, rule=size_max)
 
@@ -77,7 +77,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
         availability = sites[s].availability
         terms = [(1.0, q[s, t, n])]
         terms.extend((-availability, x[s, tau]) for tau in data.online_builds[s, t])
-        return (None, linear(terms), availability * sites[s].existing_in(t))
+        return at_most(terms, availability * sites[s].existing_in(t))
 
     online = tuple(k for k in data.output_keys if k in data.online_builds)
     model.output = pyo.Constraint(data.second_stage(online, 1), rule=output)
