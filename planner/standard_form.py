@@ -53,6 +53,7 @@ _SORTER = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)  # the comp
 _NUMBERS = (float, int)
 _ALLOWED = {pyo.Var, pyo.Constraint, pyo.Objective, pyo.Set, pyo.Param, pyo.Expression}
 _args, _first, _second = attrgetter("_args_"), itemgetter(0), itemgetter(1)
+_active, _fixed = attrgetter("active"), attrgetter("fixed")
 
 
 class _NotPlain(Exception):
@@ -130,24 +131,29 @@ def _rows(model: pyo.ConcreteModel) -> tuple[list[RowEntry], list, list, list[in
     rhs: list = []
     terms: list = []
     counts: list[int] = []
-    for con in model.component_data_objects(pyo.Constraint, active=True, sort=_SORTER):
-        lb, body, ub = _bounds(con.expr)
-        own = body.args
-        sides: tuple[tuple[int, Any], ...]
-        if lb == ub:
-            sides = ((0, ub),)
-        elif lb is None:
-            sides = ((1, ub),)
-        else:
-            sides = ((-1, lb),) if ub is None else ((1, ub), (-1, lb))
-        for kind, bound in sides:
-            rows.append(RowEntry(con, kind))
-            rhs.append(bound)
-            terms.extend(own)
-            counts.append(len(own))
+    for component in model.component_objects(
+        pyo.Constraint, active=True, descend_into=True, sort=_SORTER
+    ):
+        for con in filter(_active, component.values(_SORTER)):
+            lb, body, ub = _bounds(con.expr)
+            own = body.args
+            for kind, bound in _sides(lb, ub):
+                rows.append(RowEntry(con, kind))
+                rhs.append(bound)
+                terms.extend(own)
+                counts.append(len(own))
     if not set(map(type, terms)) <= {MonomialTermExpression} or not all(map(math.isfinite, rhs)):
         raise _NotPlain
     return rows, rhs, terms, counts
+
+
+def _sides(lb: Any, ub: Any) -> tuple[tuple[int, Any], ...]:
+    """The compiler's rows of lb ≤ body ≤ ub: (bound type, right-hand side)."""
+    if lb == ub:
+        return ((0, ub),)
+    if lb is None:
+        return ((1, ub),)
+    return ((-1, lb),) if ub is None else ((1, ub), (-1, lb))
 
 
 class _Columns:
@@ -159,7 +165,7 @@ class _Columns:
         for component in model.component_objects(pyo.Var, descend_into=True, sort=_SORTER):
             starts.append(len(self.variables))
             self.variables.extend(component.values(_SORTER))
-        if any(var.fixed for var in self.variables):
+        if any(map(_fixed, self.variables)):
             raise _NotPlain
         self.starts = np.array(starts, dtype=np.int64)
         # Variables by address (sorted), to find each term's variable with one binary search
