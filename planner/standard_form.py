@@ -69,6 +69,7 @@ def compile_model(model: pyo.ConcreteModel) -> LinearStandardFormInfo:
 
 
 def _compile_plain(model: pyo.ConcreteModel) -> LinearStandardFormInfo:
+    """The bulk reading; raises `_NotPlain` at the first part it does not cover."""
     objective = _only_objective(model)
     columns = _Columns(model)
     offset, objective_terms = _objective_terms(objective)
@@ -110,15 +111,14 @@ def _objective_terms(objective: ObjectiveData) -> tuple[Any, list]:
 
 def _bounds(expr: object) -> tuple[Any, LinearExpression, Any]:
     """(lb, body, ub) of a row written as bounds on a sum of terms."""
-    args = expr._args_  # type: ignore[attr-defined]
     if expr.__class__ is InequalityExpression:
-        left, right = args
+        left, right = expr._args_  # type: ignore[attr-defined]
         if left.__class__ is LinearExpression and right.__class__ in _NUMBERS:
             return None, left, right
         if right.__class__ is LinearExpression and left.__class__ in _NUMBERS:
             return left, right, None
     elif expr.__class__ is RangedExpression:
-        lb, body, ub = args
+        lb, body, ub = expr._args_  # type: ignore[attr-defined]
         plain = lb.__class__ in _NUMBERS and ub.__class__ in _NUMBERS
         if plain and body.__class__ is LinearExpression:
             return lb, body, ub
