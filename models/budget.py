@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, Relaxable, Term, linear
+from planner.models.registry import Registry, Relaxable, Term, at_most
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -27,7 +27,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     budget = case.settings.budget
     terms = [(spend.coef, spend.var) for spend in registry.spending]
     if budget is not None and (terms or budget < 0):
-        model.budget = pyo.Constraint(expr=(None, linear(terms), budget))
+        model.budget = pyo.Constraint(expr=at_most(terms, budget))
         registry.usd_rows.append(model.budget)
         registry.relaxable.append(
             Relaxable(model.budget, "budget", "USD", -1.0, scale=max(1.0, abs(budget)))
@@ -44,7 +44,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     def member_budget(_: pyo.ConcreteModel, r: str) -> object:
         """(16) Σ own F·y + V·x + P·p ≤ B(r)."""
-        return (None, linear(own.get(r, ())), limits[r])
+        return at_most(own.get(r, ()), limits[r])
 
     model.member_budget = pyo.Constraint(list(limits), rule=member_budget)
     for r, limit in limits.items():

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, by_index, linear
+from planner.models.registry import Registry, at_most, by_index
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -31,7 +31,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     def one_offer(_: pyo.ConcreteModel, g: str) -> object:
         """(3) Σ_{o ∈ g} z(o) ≤ 1."""
-        return (None, linear((1.0, z[o]) for o in data.groups[g]), 1.0)
+        return at_most(((1.0, z[o]) for o in data.groups[g]), 1.0)
 
     model.one_offer = pyo.Constraint(
         [g for g, members in data.groups.items() if len(members) > 1], rule=one_offer

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, Relaxable, by_index, linear
+from planner.models.registry import Registry, Relaxable, at_least, by_index
 from pyomo.core.base.var import VarData
 
 
@@ -49,7 +49,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     def country_balance(_: pyo.ConcreteModel, m: str, r: str, t: int, n: str) -> object:
         """(8) Σ q + Σ v·z + rel + inflow − outflow + short ≥ D(m,r,t)."""
         terms = [*shared.get((m, r, t), ()), *balance[m, r, t, n]]
-        return (data.demand(m, r, t), linear(terms), None)
+        return at_least(data.demand(m, r, t), terms)
 
     model.balance = pyo.Constraint(data.second_stage(data.balance_keys), rule=country_balance)
     rows = by_index(model.balance)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, Term, linear
+from planner.models.registry import Registry, Term, at_least
 from pyomo.core.base.var import VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
@@ -97,7 +97,7 @@ def _cvar(model: pyo.ConcreteModel, data: ModelData, registry: Registry, terms: 
         """ζ(ω) + η − Cost(ω) ≥ constant of Cost(ω)."""
         own, constant = cost[w]
         excess = collapse([(-1.0, own)])
-        return (constant, linear([(1.0, zeta[w]), (1.0, eta), *excess]), None)
+        return at_least(constant, [(1.0, zeta[w]), (1.0, eta), *excess])
 
     model.cvar_excess = pyo.Constraint(list(data.scenarios), rule=cvar_excess)
     registry.usd_rows.extend(model.cvar_excess.values())

@@ -32,6 +32,7 @@ import pandas as pd
 from pyomo.core.base.constraint import ConstraintData
 from pyomo.core.base.var import IndexedVar, VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import InequalityExpression, RangedExpression
 
 from planner.outcome import COST_COMPONENTS
 
@@ -48,6 +49,26 @@ def by_index(var: IndexedVar) -> dict[Any, VarData]:
 def linear(terms: Iterable[Term]) -> LinearExpression:
     """A Pyomo linear expression Σ coef·var built without operator overloading (fast)."""
     return LinearExpression(list(map(MonomialTermExpression, terms)))
+
+
+# A row's relation, built as the object Pyomo makes of a (lower, body, upper) tuple but without
+# passing through its general `inequality` (its checks and dispatch cost as much per row as the
+# rest of the row's construction; an equality row, lower = upper, costs twice that).
+
+
+def at_most(terms: Iterable[Term], upper: float) -> InequalityExpression:
+    """Σ coef·var ≤ upper: the row Pyomo makes of (None, linear(terms), upper)."""
+    return InequalityExpression((linear(terms), upper), False)
+
+
+def at_least(lower: float, terms: Iterable[Term]) -> InequalityExpression:
+    """Σ coef·var ≥ lower: the row Pyomo makes of (lower, linear(terms), None)."""
+    return InequalityExpression((lower, linear(terms)), False)
+
+
+def equal(terms: Iterable[Term], value: float) -> RangedExpression:
+    """Σ coef·var = value: the row Pyomo makes of (value, linear(terms), value)."""
+    return RangedExpression((value, linear(terms), value), (False, False))
 
 
 @dataclass(frozen=True)

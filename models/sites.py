@@ -12,8 +12,10 @@ O&M of new capacity (item: the site) in every scenario, variable refining per no
 V·x as first-stage spending of kind "capex" in the site's country, mineral and build year.
 `extract` gives the plan's ``builds`` and ``output`` tables (node values expanded to scenarios).
 
-Online capacity C(s,t) = E(s,t) + Σ_{τ ∈ BuildYears(s), τ + L(s) ≤ t} x(s,τ) is an expression;
-where no build can be online yet, constraint 5 is the bound q ≤ a(s)·E(s,t) and needs no row.
+Online capacity C(s,t) = E(s,t) + Σ_{τ ∈ BuildYears(s), τ + L(s) ≤ t} x(s,τ) is written into
+each row of (5) as plain terms, its constant a(s)·E(s,t) on the right-hand side (a named Pyomo
+expression per (s, t) would make the hand-off walk an expression tree per row and node); where
+no build can be online yet, constraint 5 is the bound q ≤ a(s)·E(s,t) and needs no row.
 E(s,t) = E(s)·[t ≥ existing_from(s)] (`Site.existing_in`) is an extension of model.md: committed
 capacity that comes online in a later year; with existing_from blank it is model.md's E(s).
 
@@ -27,8 +29,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, by_index, linear
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from planner.models.registry import Registry, at_least, at_most, by_index
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -52,13 +53,13 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     def one_build(_: pyo.ConcreteModel, s: str) -> object:
         """(1) Σ_t y(s,t) ≤ 1."""
-        return (None, linear((1.0, y[s, t]) for t in data.build_years[s]), 1.0)
+        return at_most(((1.0, y[s, t]) for t in data.build_years[s]), 1.0)
 
     model.one_build = pyo.Constraint(list(data.build_years), rule=one_build)
 
     def size_min(_: pyo.ConcreteModel, s: str, t: int) -> object:
         """(2, left) x(s,t) − cmin(s)·y(s,t) ≥ 0."""
-        return (0.0, linear(((1.0, x[s, t]), (-sites[s].min_capacity, y[s, t]))), None)
+        return at_least(0.0, ((1.0, x[s, t]), (-sites[s].min_capacity, y[s, t])))
 
     model.size_min = pyo.Constraint(
         [(s, t) for s, t in data.build_keys if sites[s].min_capacity > 0], rule=size_min
@@ -66,21 +67,17 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     def size_max(_: pyo.ConcreteModel, s: str, t: int) -> object:
         """(2, right) x(s,t) − cmax(s)·y(s,t) ≤ 0."""
-        return (None, linear(((1.0, x[s, t]), (-sites[s].max_capacity, y[s, t]))), 0.0)
+        return at_most(((1.0, x[s, t]), (-sites[s].max_capacity, y[s, t])), 0.0)
 
     model.size_max = pyo.Constraint(data.build_keys, rule=size_max)
 
-    def online_capacity(_: pyo.ConcreteModel, s: str, t: int) -> LinearExpression:
-        """C(s,t) = E(s,t) + Σ_{τ + L(s) ≤ t} x(s,τ), E(s,t) = E(s)·[t ≥ existing_from(s)]."""
-        terms = [MonomialTermExpression((1.0, x[s, tau])) for tau in data.online_builds[s, t]]
-        existing = sites[s].existing_in(t)
-        return LinearExpression([existing, *terms] if existing else terms)
-
-    model.C = pyo.Expression(list(data.online_builds), rule=online_capacity)
-
-    def output(m: pyo.ConcreteModel, s: str, t: int, n: str) -> object:
-        """(5) q(s,t,n) − a(s)·C(s,t) ≤ 0."""
-        return (None, q[s, t, n] - sites[s].availability * m.C[s, t], 0.0)
+    def output(_: pyo.ConcreteModel, s: str, t: int, n: str) -> object:
+        """(5) q(s,t,n) − a(s)·Σ_{τ + L(s) ≤ t} x(s,τ) ≤ a(s)·E(s,t): q − a·C ≤ 0 with the
+        constant part of C(s,t) on the right, the row the compiler would make of q − a·C."""
+        availability = sites[s].availability
+        terms = [(1.0, q[s, t, n])]
+        terms.extend((-availability, x[s, tau]) for tau in data.online_builds[s, t])
+        return at_most(terms, availability * sites[s].existing_in(t))
 
     online = tuple(k for k in data.output_keys if k in data.online_builds)
     model.output = pyo.Constraint(data.second_stage(online, 1), rule=output)

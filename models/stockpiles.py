@@ -24,7 +24,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, Relaxable, by_index, linear
+from planner.models.registry import Registry, Relaxable, at_least, at_most, by_index, equal
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -55,17 +55,17 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     model.inv = pyo.Var(second_stage, bounds=inventory_bounds)
     p, rel, inv = by_index(model.p), by_index(model.rel), by_index(model.inv)
 
-    limited = [
-        (m, t)
+    cap = {
+        m: mineral.max_purchase
         for m, mineral in case.minerals.items()
         if mineral.max_purchase is not None and any(mm == m for _, mm in data.places)
-        for t in years
-    ]
-    buyers = {m: [r for r, mm in data.places if mm == m] for m, _ in limited}
+    }
+    limited = [(m, t) for m in cap for t in years]
+    buyers = {m: [r for r, mm in data.places if mm == m] for m in cap}
 
     def purchase_limit(_: pyo.ConcreteModel, m: str, t: int) -> object:
         """(4) Σ_r p(m,r,t) ≤ b(m)."""
-        return (None, linear((1.0, p[m, r, t]) for r in buyers[m]), case.minerals[m].max_purchase)
+        return at_most(((1.0, p[m, r, t]) for r in buyers[m]), cap[m])
 
     model.purchase_limit = pyo.Constraint(limited, rule=purchase_limit)
     parent = data.parent
@@ -75,15 +75,15 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
         terms = [(1.0, inv[m, r, t, n]), (-1.0, p[m, r, t]), (1.0, rel[m, r, t, n])]
         if t == start:
             initial = places[r, m].initial
-            return (initial, linear(terms), initial)
+            return equal(terms, initial)
         terms.append((-1.0, inv[m, r, t - 1, parent[n]]))
-        return (0.0, linear(terms), 0.0)
+        return equal(terms, 0.0)
 
     model.stock_balance = pyo.Constraint(second_stage, rule=stock_balance)
 
     def release_rule(_: pyo.ConcreteModel, m: str, r: str, t: int, n: str) -> object:
         """(7, revision 3) rel(t,n) − inv(t−1,parent(n)) ≤ 0."""
-        return (None, linear(((1.0, rel[m, r, t, n]), (-1.0, inv[m, r, t - 1, parent[n]]))), 0.0)
+        return at_most(((1.0, rel[m, r, t, n]), (-1.0, inv[m, r, t - 1, parent[n]])), 0.0)
 
     model.release_rule = pyo.Constraint(
         [key for key in second_stage if key[2] != start], rule=release_rule
@@ -97,7 +97,7 @@ def _obligations(model: pyo.ConcreteModel, data: ModelData, registry: Registry, 
     required = data.obligation
 
     def obligation(_: pyo.ConcreteModel, m: str, r: str, t: int, n: str) -> object:
-        return (required[m, r, t, n], linear(((1.0, inv[m, r, t, n]),)), None)
+        return at_least(required[m, r, t, n], ((1.0, inv[m, r, t, n]),))
 
     model.obligation = pyo.Constraint(list(required), rule=obligation)
     for (m, r, t, n), amount in required.items():

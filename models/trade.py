@@ -26,7 +26,7 @@ from collections import defaultdict
 import pandas as pd
 import pyomo.environ as pyo
 from planner.models.data import ModelData
-from planner.models.registry import Registry, Relaxable, Term, by_index, linear
+from planner.models.registry import Registry, Relaxable, Term, at_most, by_index
 
 
 def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> None:
@@ -46,7 +46,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     def pool_balance(_: pyo.ConcreteModel, m: str, t: int, n: str) -> object:
         """(9) Σ_r inflow + Σ_r p − Σ_x e − Σ_r outflow ≤ 0."""
-        return (None, linear([*draws.get((m, t), ()), *pool[m, t, n]]), 0.0)
+        return at_most([*draws.get((m, t), ()), *pool[m, t, n]], 0.0)
 
     model.pool = pyo.Constraint(data.second_stage(data.pool_keys, 1), rule=pool_balance)
     _supply_caps(model, data, registry, e)
@@ -91,7 +91,7 @@ def _supply_caps(model: pyo.ConcreteModel, data: ModelData, registry: Registry, 
     caps = data.supply_cap
 
     def supply_cap(_: pyo.ConcreteModel, x: str, m: str, t: int, n: str) -> object:
-        return (None, linear(((1.0, e[x, m, t, n]),)), caps[x, m, t, n])
+        return at_most(((1.0, e[x, m, t, n]),), caps[x, m, t, n])
 
     model.supply_cap = pyo.Constraint(list(caps), rule=supply_cap)
     for (x, m, t, n), cap in caps.items():
@@ -119,7 +119,7 @@ def _closed_outflow(
 
     def closed_outflow(_: pyo.ConcreteModel, m: str, r: str, t: int, n: str) -> object:
         own = [(-c, v) for c, v in (*shared.get((m, r, t), ()), *produced.get((m, r, t, n), ()))]
-        return (None, linear([(1.0, outflow[m, r, t, n]), *own]), 0.0)
+        return at_most([(1.0, outflow[m, r, t, n]), *own], 0.0)
 
     model.closed_outflow = pyo.Constraint(
         [key for key in outflow if key[1] in closed], rule=closed_outflow

@@ -1,9 +1,10 @@
 """The hand-off to HiGHS: the Pyomo model compiled to sparse matrices and passed in bulk.
 
-Pyomo's solver plugins hand a model over variable by variable; here
-`LinearStandardFormCompiler` turns it into a CSC matrix once and `highspy` receives everything
-in one `passModel`, which costs a fraction of the per-variable route. Values and duals come back
-by the compiler's column and row order, kept in `Compiled`. Before anything is passed, a number
+Pyomo's solver plugins hand a model over variable by variable; here the model is turned into a
+CSC matrix once (`planner.standard_form.compile_model`: what Pyomo's `LinearStandardFormCompiler`
+gives, read in bulk) and `highspy` receives everything in one `passModel`, which costs a fraction
+of the per-variable route. Values and duals come back by the compiled column and row order, kept
+in `Compiled`. Before anything is passed, a number
 HiGHS cannot represent (NaN, inf, or a magnitude it reads as infinite) stops the hand-off with a
 message naming it (`planner.representable`, exit 5).
 """
@@ -23,11 +24,12 @@ import numpy as np
 import scipy.sparse
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.base.var import VarData
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, RowEntry
+from pyomo.repn.plugins.standard_form import RowEntry
 
 from planner.build import BuiltModel
 from planner.outcome import Status
 from planner.representable import Limits, Names, StandardForm, refuse_unrepresentable
+from planner.standard_form import compile_model
 
 _STATUS = highspy.HighsModelStatus
 _banner_shown = False
@@ -146,7 +148,7 @@ def compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
 def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     model = built.model
     with _compiler_lock:
-        info = LinearStandardFormCompiler().write(model, mixed_form=True)
+        info = compile_model(model)
     columns: list[VarData] = info.columns
     n = len(columns)
     lower, upper = _column_bounds(columns)

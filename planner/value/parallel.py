@@ -22,7 +22,7 @@ from planner.value.engine import Engine
 from planner.value.tasks import Task, TaskResult, Worker
 
 # What every worker imports before the first task: the model layer and scipy.stats, which Pyomo's
-# standard-form compiler imports on first use.
+# standard-form compiler (the hand-off's fallback, `planner.standard_form`) imports on first use.
 PRELOAD = ["planner.value.tasks", "scipy.stats"]
 
 _worker: Worker | None = None
