@@ -89,13 +89,10 @@ class SolveJob:
                 solver.forget(f"the previous run failed ({type(error).__name__})")
             record = failed(f"{type(error).__name__}: {error}")
             outcome = None
-        if solver is None:
-            record["model"] = "built: model reuse is off"
-        else:
-            record["model"] = solver.how
-            record["warm_start"] = solver.started_from
-            if outcome is not None:
-                self._after(solver, outcome)
+        record["model"] = "built: model reuse is off" if solver is None else solver.how
+        record["warm_start"] = None if solver is None else solver.started_from
+        if solver is not None and outcome is not None:
+            self._after(solver, outcome)
         if outcome is not None:
             record["timings"] = outcome.timings
         return record
