@@ -20,9 +20,8 @@ import pytest
 from planner.io import RawSheet, read_raw, write_raw
 from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
-from planner.sweep.store import read_runs
 from tests.hostile.cli_runner import planner
-from tests.sweep.sweep_cases import TINY, options
+from tests.sweep.sweep_cases import TINY, assert_same_figures, options
 
 PLANNER = [sys.executable, "-m", "planner"]
 
@@ -103,11 +102,6 @@ def test_a_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
     definitions = [parse_definition("Settings.budget=0:2000:15", "--vary 1")]
     run_sweep(case, tmp_path / "whole", definitions=definitions, options=options())
 
-    def figures(folder: str) -> list[dict]:
-        return [
-            {k: v for k, v in r.items() if k != "seconds"} for r in read_runs(tmp_path / folder)
-        ]
-
-    assert figures("killed") == figures("whole")
+    assert_same_figures(tmp_path / "killed", tmp_path / "whole")
     assert not list(runs.glob(".*"))  # no temporary file left behind
     assert {p.name: p.read_bytes() for p in case.iterdir()} == before

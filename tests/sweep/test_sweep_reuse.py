@@ -33,9 +33,8 @@ from planner.sweep.store import read_runs
 from planner.sweep.target import apply, resolve
 from planner.validate import case_from_raw
 from tests.random_cases import write_random_case
-from tests.sweep.sweep_cases import TINY
+from tests.sweep.sweep_cases import TINY, assert_same_figures
 from tests.sweep.sweep_cases import options as sweep_options
-from tests.sweep.test_sweep_runner import HOW
 
 EXACT = SolveOptions(threads=1, mip_gap=0.0, coverage_duals=False)
 
@@ -160,15 +159,7 @@ def test_sweeps_with_and_without_reuse_record_the_same_figures(tmp_path: Path, k
     assert records[True][1]["model"].startswith("reused: ")
     assert records[True][1]["warm_start"] == 1
     assert {r["model"] for r in records[False]} == {"built: model reuse is off"}
-    for with_reuse, without in zip(records[True], records[False], strict=True):
-        assert with_reuse.keys() == without.keys()
-        for key, value in without.items():
-            if key in HOW:
-                continue
-            if isinstance(value, float):
-                assert with_reuse[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key
-            else:
-                assert with_reuse[key] == value, key
+    assert_same_figures(folders[True], folders[False])
 
 
 def test_a_definition_that_changes_the_variables_rebuilds_and_says_why(tmp_path: Path) -> None:
