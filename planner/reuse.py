@@ -13,12 +13,14 @@ sweep worker. For each run the model is built and compiled as for any solve
   by a rebuild, so the optimum is the rebuild's: HiGHS discards its solution and basis when the
   model changes, and nothing else of the previous solve is carried over;
 - otherwise the model is passed to a new instance, and `how` says why ("rebuilt: ...");
-- either way, when a finished run of the same shape left a plan, the instance starts from the
-  plan of the nearest one (`nearest`: in the sweep's value space) through `setSolution`
-  (`warm_start`). HiGHS checks that plan against the new numbers; when it is no longer
-  feasible, HiGHS fixes its integer values and completes it with an LP, and when that fails too
-  the search starts without it. A start changes only how fast the optimum is found, not which
-  objective value is optimal.
+- either way, the instance starts from the plan of the nearest finished run of the same shape
+  (nearest in the sweep's value space, `by_distance`) whose plan is feasible for this run's
+  numbers (`feasible`), through `setSolution` (`warm_start`): HiGHS takes it as its first
+  incumbent. A plan that is not feasible is not given: HiGHS would first solve an LP with the
+  plan's integer values fixed to repair it, and on the bundled case's price sweeps (where a
+  price change moves the budget row's coefficients, so that no earlier plan stays feasible)
+  that LP cost more than the start saved (`benchmarks/bench_sweep.py`). A start changes only
+  how fast the optimum is found, not which objective value is optimal.
 
 The caller tells the solver after each run whether the instance still holds the run's model
 with its plan (`keep`) or was changed by something else, such as the diagnosis of an infeasible
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import scipy.sparse
 
 from planner.build import BuiltModel
 from planner.handoff import (
@@ -59,11 +62,19 @@ class Shape:
 def shape_of(standard: Standard) -> Shape:
     """The shape of a compiled model."""
     numbers = standard.numbers
+    columns = [var.parent_component() for var in standard.columns]
+    constraints = [entry.constraint for entry in standard.rows]
+    rows = [constraint.parent_component() for constraint in constraints]
+    # A component's full name takes a walk up the blocks: once per component, not per column.
+    names = {id(component): component.name for component in {*columns, *rows}}
     return Shape(
-        columns=tuple((var.parent_component().name, var.index()) for var in standard.columns),
+        columns=tuple(
+            (names[id(component)], var.index())
+            for component, var in zip(columns, standard.columns, strict=True)
+        ),
         rows=tuple(
-            (entry.constraint.parent_component().name, entry.constraint.index(), entry.bound_type)
-            for entry in standard.rows
+            (names[id(component)], constraint.index(), entry.bound_type)
+            for component, constraint, entry in zip(rows, constraints, standard.rows, strict=True)
         ),
         integer_columns=standard.integer_columns.tobytes(),
         start=numbers.start.tobytes(),
@@ -113,11 +124,35 @@ def relative_distance(a: Point, b: Point) -> float:
     return total
 
 
-def nearest(point: Point, finished: Sequence[tuple[int, Point]]) -> int:
-    """The position in `finished` ((run number, values) pairs) of the run nearest to `point`;
-    the earlier run on a tie."""
-    distances = [relative_distance(point, values) for _, values in finished]
-    return int(np.argmin(distances))
+def by_distance(point: Point, finished: Sequence[Point]) -> list[int]:
+    """The positions in `finished` (runs' values) from the nearest to `point` to the farthest;
+    the earlier run first on a tie."""
+    distances = [relative_distance(point, values) for values in finished]
+    return sorted(range(len(finished)), key=distances.__getitem__)
+
+
+# How far a plan may be outside a bound or a row and off an integer and still count as feasible:
+# the tolerances by which HiGHS assesses a MIP start.
+FEASIBILITY_TOLERANCE = 1e-6
+
+
+def feasible(numbers: HighsNumbers, integer_columns: np.ndarray, values: np.ndarray) -> bool:
+    """Whether `values` (one per column) meet the bounds, rows and integrality of `numbers`."""
+    tolerance = FEASIBILITY_TOLERANCE
+    if np.any(values < numbers.col_lower - tolerance) or np.any(
+        values > numbers.col_upper + tolerance
+    ):
+        return False
+    integers = values[integer_columns]
+    if np.any(np.abs(integers - np.round(integers)) > tolerance):
+        return False
+    shape = (len(numbers.row_lower), len(numbers.cost))
+    matrix = scipy.sparse.csc_array((numbers.value, numbers.index, numbers.start), shape=shape)
+    activity = matrix @ values
+    return not (
+        np.any(activity < numbers.row_lower - tolerance)
+        or np.any(activity > numbers.row_upper + tolerance)
+    )
 
 
 def warm_start(highs: highspy.Highs, values: np.ndarray) -> bool:
@@ -180,6 +215,10 @@ def _check(status: highspy.HighsStatus, what: str) -> None:
         raise RuntimeError(f"HiGHS refused to change {what} of a model it holds")
 
 
+# Plans a worker keeps as starts: each holds one number per column.
+KEPT_PLANS = 32
+
+
 @dataclass
 class _Held:
     """The model a HiGHS instance holds, and the plans of the runs it finished."""
@@ -228,24 +267,28 @@ class ReusedSolver:
             pass_model(highs, standard)
             held = self._held = _Held(highs, shape, standard.numbers, [])
         self._pending = ""
-        self._start(held)
+        self._start(held, standard)
         return standard.compiled(highs)
 
-    def _start(self, held: _Held) -> None:
-        if not held.plans:
-            return
+    def _start(self, held: _Held, standard: Standard) -> None:
+        """Start from the nearest finished run's plan that is feasible for this run."""
         point = self._run[1]
-        number, _, values = held.plans[nearest(point, [(n, v) for n, v, _ in held.plans])]
-        if warm_start(held.highs, values):
-            self.started_from = number
+        for position in by_distance(point, [values for _, values, _ in held.plans]):
+            number, _, plan = held.plans[position]
+            if feasible(standard.numbers, standard.integer_columns, plan):
+                if warm_start(held.highs, plan):
+                    self.started_from = number
+                return
 
     def keep(self) -> None:
-        """The run ended with a plan, and the instance holds its model untouched: keep both."""
+        """The run ended with a plan, and the instance holds its model untouched: keep both
+        (the plans of the latest KEPT_PLANS runs, so that a long sweep's memory stays bounded)."""
         held = self._held
         assert held is not None, "keep() after a hand-off"
         values = np.asarray(held.highs.getSolution().col_value, dtype=float)
         number, point = self._run
         held.plans.append((number, point, values))
+        del held.plans[:-KEPT_PLANS]
 
     def forget(self, why: str) -> None:
         """The instance no longer holds the run's model (or the run failed): the next run

@@ -24,7 +24,7 @@ from planner.io.raw import RawWorkbook
 from planner.options import SolveOptions
 from planner.outcome import Outcome
 from planner.representable import Limits
-from planner.reuse import ReusedSolver, difference, nearest, relative_distance, shape_of
+from planner.reuse import ReusedSolver, by_distance, difference, relative_distance, shape_of
 from planner.solve import solve_case
 from planner.sweep.definition import parse_definition
 from planner.sweep.expand import Run
@@ -117,7 +117,6 @@ def test_in_place_numbers_and_plan_equal_a_rebuilds(kind: str) -> None:
     solver.start_run(2, (2.0,))
     compiled = solver(build_model(second), False)
     assert solver.how.startswith("reused: ") and not solver.how.startswith("reused: 0 ")
-    assert solver.started_from == 1
     rebuilt = compile_to_highs(build_model(second), new_highs())
     held, passed = _lp_arrays(compiled), _lp_arrays(rebuilt)
     for name, values in passed.items():
@@ -157,7 +156,6 @@ def test_sweeps_with_and_without_reuse_record_the_same_figures(tmp_path: Path, k
         records[True][1]["model"],
     ]
     assert records[True][1]["model"].startswith("reused: ")
-    assert records[True][1]["warm_start"] == 1
     assert {r["model"] for r in records[False]} == {"built: model reuse is off"}
     assert_same_figures(folders[True], folders[False])
 
@@ -220,6 +218,25 @@ def test_highs_takes_the_warm_start(tmp_path: Path) -> None:
     assert "MIP start solution is feasible" in log.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("budgets", "started_from"), [((300.0, 800.0), 1), ((800.0, 300.0), None)])
+def test_only_a_plan_feasible_for_the_new_numbers_is_a_start(
+    budgets: tuple[float, float], started_from: int | None
+) -> None:
+    """With budget B the tiny case stockpiles p = min(10, B/100) t (sweep_cases.py): 3 t for
+    B = 300, 8 t for B = 800. Buying 3 t is within a budget of 800, so that plan starts the
+    second run; buying 8 t breaks a budget of 300, so that plan is not given to HiGHS (which
+    would have to repair it with an LP first)."""
+    first, second = _cases(_tiny_with_budget(), f"Settings.budget={budgets[0]:g},{budgets[1]:g}")
+    solver = ReusedSolver()
+    solver.start_run(1, (budgets[0],))
+    solve_case(first, EXACT, solver)
+    solver.keep()
+    solver.start_run(2, (budgets[1],))
+    outcome = solve_case(second, EXACT, solver)
+    assert solver.started_from == started_from
+    assert outcome.objective == pytest.approx(5500 - 450 * min(10, budgets[1] / 100))
+
+
 def test_a_worker_without_finished_runs_starts_cold() -> None:
     (case,) = _cases(read_raw(TINY), "Minerals.price=x1")
     solver = ReusedSolver()
@@ -231,11 +248,11 @@ def test_a_worker_without_finished_runs_starts_cold() -> None:
 def test_nearest_run_is_nearest_relative_to_each_values_size() -> None:
     """A budget of 1.1e9 against 1e9 is as near as a multiplier of 1.1 against 1; None (the
     workbook's value) is nearest to None."""
-    finished = [(1, (1e9, 1.0)), (2, (2e9, 1.1)), (3, (1e9, 2.0))]
-    assert nearest((1.1e9, 1.05), finished) == 0
-    assert nearest((1.9e9, 1.2), finished) == 1
+    finished = [(1e9, 1.0), (2e9, 1.1), (1e9, 2.0)]
+    assert by_distance((1.1e9, 1.05), finished) == [0, 1, 2]
+    assert by_distance((1.9e9, 1.2), finished) == [1, 0, 2]
     assert relative_distance((1.1e9,), (1e9,)) == pytest.approx(relative_distance((1.1,), (1.0,)))
-    assert nearest((None,), [(1, (1.0,)), (2, (None,))]) == 1
+    assert by_distance((None,), [(1.0,), (None,)]) == [1, 0]
 
 
 def test_shape_difference_names_the_first_differing_column(tmp_path: Path) -> None:
