@@ -105,3 +105,18 @@ def test_a_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
     assert_same_figures(tmp_path / "killed", tmp_path / "whole")
     assert not list(runs.glob(".*"))  # no temporary file left behind
     assert {p.name: p.read_bytes() for p in case.iterdir()} == before
+
+
+def test_no_reuse_rebuilds_every_run_and_the_runs_sheet_says_how(tmp_path: Path) -> None:
+    vary = ["--vary", "Settings.budget=0:1000:3", "--workers", "1"]
+    for flags, folder in (([], "reused"), (["--no-reuse"], "rebuilt")):
+        done = planner("sweep", TINY, *vary, *flags, "-o", folder, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    reused = pd.read_excel(tmp_path / "reused" / "sweep.xlsx", sheet_name="Runs")
+    rebuilt = pd.read_excel(tmp_path / "rebuilt" / "sweep.xlsx", sheet_name="Runs")
+    first, *later = reused["model"]
+    assert first == "built: first run of this worker"
+    assert all(how.startswith("reused: ") for how in later)
+    assert set(rebuilt["model"]) == {"built: model reuse is off"}
+    assert rebuilt["warm_start"].isna().all()
+    assert list(reused["expected_cost"]) == pytest.approx(list(rebuilt["expected_cost"]))
