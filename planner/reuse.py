@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import scipy.sparse
+from pyomo.common.gc_manager import PauseGC
 
 from planner.build import BuiltModel
 from planner.handoff import (
@@ -60,7 +61,12 @@ class Shape:
 
 
 def shape_of(standard: Standard) -> Shape:
-    """The shape of a compiled model."""
+    """The shape of a compiled model.
+
+    Each column and row is named by its component and its index as stored on the Pyomo data
+    object (`_index`, as the hand-off reads `_lb` and `_ub`): `index()` looks the object up in
+    its component again, which costs more than the rest of the comparison.
+    """
     numbers = standard.numbers
     columns = [var.parent_component() for var in standard.columns]
     constraints = [entry.constraint for entry in standard.rows]
@@ -69,11 +75,11 @@ def shape_of(standard: Standard) -> Shape:
     names = {id(component): component.name for component in {*columns, *rows}}
     return Shape(
         columns=tuple(
-            (names[id(component)], var.index())
+            (names[id(component)], var._index)
             for component, var in zip(columns, standard.columns, strict=True)
         ),
         rows=tuple(
-            (names[id(component)], constraint.index(), entry.bound_type)
+            (names[id(component)], constraint._index, entry.bound_type)
             for component, constraint, entry in zip(rows, constraints, standard.rows, strict=True)
         ),
         integer_columns=standard.integer_columns.tobytes(),
@@ -254,7 +260,8 @@ class ReusedSolver:
         held = self._held
         highs = held.highs if held is not None else new_highs(log)
         standard = compile_standard(built, Limits.of(highs))
-        shape = shape_of(standard)
+        with PauseGC():  # tens of thousands of small tuples: collections would scan the model
+            shape = shape_of(standard)
         why = self._pending if held is None else difference(held.shape, shape)
         if held is not None and why is None:
             changed = apply_differences(highs, held.numbers, standard.numbers)
