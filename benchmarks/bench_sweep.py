@@ -227,8 +227,10 @@ def main() -> int:
             "compiles it and passes it to a new HiGHS instance, and solves from scratch. With "
             "reuse (the default), a worker changes only the numbers that differ in the HiGHS "
             "instance of its previous run when the model has the same columns, rows and "
-            "sparsity, and starts the MIP from the plan of the nearest run it finished "
-            "(`planner/reuse.py`). The Pyomo build and the compilation still run for every run: "
+            "sparsity, and starts the MIP from the plan of the nearest run it finished whose "
+            "plan is feasible for the run's numbers (`planner/reuse.py`); a price sweep moves "
+            "the budget row's coefficients, so that an earlier plan may fit none of the later "
+            "runs. The Pyomo build and the compilation still run for every run: "
             "they produce the run's numbers and the plan's read-back. Wall-clock times include "
             "starting the workers, writing the sweep workbook and drawing the charts.",
             "",
