@@ -162,13 +162,19 @@ def _summary(
     def rate(workers: int, reuse: bool) -> float:
         return float(sweeps[(workers, reuse)]["per_minute"])
 
+    def cpu(workers: int, reuse: bool) -> float:
+        return float(sweeps[(workers, reuse)]["cpu_mean"])
+
     cores = os.cpu_count() or 1
     busy = load[0] > 0.5 * cores
     return (
         f"With one worker, reuse gives {rate(1, True) / rate(1, False):.2f} times the runs per "
         f"minute of rebuilding every run; with two workers, {rate(2, True) / rate(2, False):.2f} "
         f"times. Two workers give {rate(2, True) / rate(1, True):.2f} times one worker's runs per "
-        f"minute with reuse ({rate(2, False) / rate(1, False):.2f} times without). The largest "
+        f"minute with reuse ({rate(2, False) / rate(1, False):.2f} times without). In CPU "
+        f"seconds, which other work on the machine inflates less, a run with reuse costs "
+        f"{cpu(1, True) / cpu(1, False):.2f} times a run without it with one worker, and "
+        f"{cpu(2, True) / cpu(2, False):.2f} times with two. The largest "
         f"relative difference between a run's objective with and without reuse is "
         f"{_largest_difference(sweeps):.1e} (the case's mip_gap allows {mip_gap:g}). "
         f"The machine's load average was {load[0]:.1f} when the benchmark started and "
