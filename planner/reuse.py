@@ -19,7 +19,7 @@ sweep worker. For each run the model is built and compiled as for any solve
   incumbent. A plan that is not feasible is not given: HiGHS would first solve an LP with the
   plan's integer values fixed to repair it, and on the bundled case's price sweeps (where a
   price change moves the budget row's coefficients, so that no earlier plan stays feasible)
-  that LP cost more than the start saved (`benchmarks/bench_sweep.py`). A start changes only
+  that LP made each run slower than the same run started without a plan. A start changes only
   how fast the optimum is found, not which objective value is optimal.
 
 The caller tells the solver after each run whether the instance still holds the run's model

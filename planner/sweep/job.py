@@ -7,9 +7,10 @@ is across runs. It never raises for a bad run: whatever goes wrong becomes the r
 
 With `reuse` (the default), each worker process keeps its HiGHS instance from run to run
 (`planner.reuse.ReusedSolver`): a run whose model has the shape of the previous one changes only
-its numbers in place and starts from the plan of the nearest run this worker finished. The
-record says how the model got into HiGHS (`model`: "reused: ...", "built: ..." or
-"rebuilt: <why>") and which run's plan the search started from (`warm_start`).
+its numbers in place and starts from the plan of the nearest run this worker finished whose plan
+is feasible for the new numbers. The record says how the model got into HiGHS (`model`:
+"reused: ...", "built: ..." or "rebuilt: <why>") and which run's plan the search started from
+(`warm_start`).
 """
 
 from __future__ import annotations
