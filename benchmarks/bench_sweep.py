@@ -1,14 +1,18 @@
-"""How fast sweeps run: runs per minute with 1 and 2 workers, against one `planner solve`.
+"""How fast sweeps run: with and without model reuse, with 1 and 2 workers, side by side.
 
     python benchmarks/bench_sweep.py [--input CASE] [--runs N] [--write]
 
-The sweep moves every mineral price through N multipliers from x0.9 to x1.1 (a typical
-sensitivity sweep: every run is a full solve of a slightly different case) on the bundled case,
-once with 1 worker (runs in the main process) and once with 2 worker processes. It reports the
-wall-clock time of each sweep (start-up, every solve, the workbook and charts), runs per minute,
-the mean time of one run inside a sweep, and, for comparison, the wall-clock time of one
-`planner solve` of the same case as a user starts it (a new process: imports, read, build,
-solve, results workbook). `--write` also writes the table to benchmarks/sweep-results.md.
+First, where one run's time goes: the steps of one solve of the case, each timed in CPU seconds
+in this process (one HiGHS thread). Then the sweep that moves every mineral price through N
+multipliers from x0.9 to x1.1 (a typical sensitivity sweep: every run a full solve of a slightly
+different case) runs four times in this one invocation, alternating without and with reuse:
+1 worker without reuse (`planner sweep --no-reuse`), 1 worker with reuse, 2 workers without,
+2 workers with, each HiGHS with one thread. For each it reports the wall-clock time of the
+whole sweep (start-up, every solve, the workbook and charts), runs per minute, the CPU seconds
+of a run in its worker process (which other processes on the machine do not inflate), how many
+runs changed their model in place and how many started from another run's plan, and how far
+each run's objective is from the same run's without reuse. `--write` also writes the tables to
+benchmarks/sweep-results.md.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,43 +29,89 @@ from pathlib import Path
 from typing import Any
 
 import highspy
+from planner.models.data import prepare
 
 from planner import __version__
+from planner.build import build_model
+from planner.case import Case
 from planner.commands.common import bundled_input
+from planner.handoff import compile_standard, new_highs, pass_model, run, thread_scheduler
+from planner.io import read_raw
+from planner.options import SolveOptions
+from planner.representable import Limits
 from planner.sweep.definition import parse_definition
 from planner.sweep.execute import default_workers
 from planner.sweep.options import SweepOptions
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import read_runs
+from planner.validate import case_from_raw
 
 RESULTS = Path(__file__).resolve().parent / "sweep-results.md"
+CONFIGURATIONS = ((1, False), (1, True), (2, False), (2, True))  # (workers, reuse), in run order
 
 
-def time_solve(case: Path, folder: Path) -> float:
-    """Wall-clock seconds of `planner solve CASE` in a new process."""
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "planner", "solve", str(case), "-o", str(folder / "solve.xlsx")],
-        check=True,
-        capture_output=True,
-    )
-    return time.perf_counter() - started
+def profile_run(case_path: Path) -> dict[str, float]:
+    """CPU seconds of each step of one solve of the case, as a sweep run without reuse does it.
+
+    The read-back (solution into the Pyomo variables, the plan tables, the run's summary) is
+    timed through `planner.solve`'s own functions, so that it is the same work a run does.
+    """
+    from planner.solve import _load_solution, _plan  # the read-back steps of a solve
+
+    raw = read_raw(case_path)
+    steps: dict[str, float] = {}
+
+    def timed(name: str, started: float) -> float:
+        now = time.process_time()
+        steps[name] = now - started
+        return now
+
+    with thread_scheduler(1):
+        started = time.process_time()
+        case, _ = case_from_raw(raw.copy())
+        started = timed("copy and validate the workbook", started)
+        prepare(case)
+        preparing = time.process_time() - started
+        started = time.process_time()
+        built = build_model(case)
+        started = timed("Pyomo build (prepared data and components)", started)
+        highs = new_highs()
+        standard = compile_standard(built, Limits.of(highs))
+        started = timed("compile to standard form", started)
+        pass_model(highs, standard)
+        highs.setOptionValue("threads", 1)
+        highs.setOptionValue("mip_rel_gap", case.settings.mip_gap)
+        started = timed("passModel", started)
+        run(highs, None)
+        started = timed("MIP (HiGHS, one thread)", started)
+        compiled = standard.compiled(highs)
+        _load_solution(compiled, built)
+        _plan(built)
+        timed("read the plan back", started)
+    steps["of which prepared data (models/data.py)"] = preparing
+    return steps
 
 
-def time_sweep(case: Path, folder: Path, runs: int, workers: int) -> dict[str, Any]:
-    """Wall-clock seconds of a sweep of `runs` runs, and the mean seconds of one run in it."""
+def read_case(case_path: Path) -> Case:
+    return case_from_raw(read_raw(case_path))[0]
+
+
+def time_sweep(case: Path, folder: Path, runs: int, workers: int, reuse: bool) -> dict[str, Any]:
+    """Wall-clock seconds of a sweep of `runs` runs, and what its runs recorded."""
     definition = parse_definition(f"Minerals.price=x0.9:x1.1:{runs}", "bench")
+    options = SweepOptions(workers=workers, reuse=reuse, solve=SolveOptions(threads=1))
     started = time.perf_counter()
-    result = run_sweep(
-        case, folder, definitions=[definition], options=SweepOptions(workers=workers)
-    )
+    result = run_sweep(case, folder, definitions=[definition], options=options)
     wall = time.perf_counter() - started
     records = read_runs(folder)
     return {
         "wall": wall,
         "per_minute": 60.0 * result.recorded / wall,
-        "run_mean": statistics.fmean(r["seconds"] for r in records),
-        "run_median": statistics.median(r["seconds"] for r in records),
+        "cpu_mean": statistics.fmean(r["cpu_seconds"] for r in records),
+        "solve_mean": statistics.fmean(r.get("timings", {}).get("solve", 0.0) for r in records),
+        "reused": sum(str(r.get("model", "")).startswith("reused") for r in records),
+        "warm": sum(r.get("warm_start") is not None for r in records),
+        "objectives": [r.get("objective") for r in records],
         "statuses": ", ".join(
             f"{count} {status}"
             for status, count in sorted(Counter(r["status"] for r in records).items())
@@ -70,67 +119,126 @@ def time_sweep(case: Path, folder: Path, runs: int, workers: int) -> dict[str, A
     }
 
 
+def _largest_difference(sweeps: dict[tuple[int, bool], dict[str, Any]]) -> float:
+    """The largest relative difference between a run's objective with and without reuse."""
+    largest = 0.0
+    for workers in (1, 2):
+        reuse, rebuild = sweeps[(workers, True)], sweeps[(workers, False)]
+        for reused, rebuilt in zip(reuse["objectives"], rebuild["objectives"], strict=True):
+            if reused is not None and rebuilt is not None:
+                largest = max(largest, abs(reused - rebuilt) / max(abs(rebuilt), 1.0))
+    return largest
+
+
+def _tables(
+    steps: dict[str, float], sweeps: dict[tuple[int, bool], dict[str, Any]], runs: int
+) -> list[str]:
+    total = sum(v for k, v in steps.items() if not k.startswith("of which"))
+    lines = [
+        "| step of one run | CPU seconds | share |",
+        "|---|---:|---:|",
+        *(
+            f"| {name} | {seconds:.3f} | {100 * seconds / total:.1f}% |"
+            for name, seconds in steps.items()
+        ),
+        f"| total | {total:.2f} | |",
+        "",
+        "| workers | model reuse | runs | wall-clock | runs per minute | CPU seconds per run "
+        "(mean) | models changed in place | runs warm-started |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (workers, reuse), figures in sweeps.items():
+        lines.append(
+            f"| {workers} | {'yes' if reuse else 'no (--no-reuse)'} | {runs} "
+            f"({figures['statuses']}) | {figures['wall']:.1f} s | {figures['per_minute']:.1f} | "
+            f"{figures['cpu_mean']:.2f} | {figures['reused']} | {figures['warm']} |"
+        )
+    return lines
+
+
+def _summary(
+    sweeps: dict[tuple[int, bool], dict[str, Any]], load: tuple[float, float], mip_gap: float
+) -> str:
+    def rate(workers: int, reuse: bool) -> float:
+        return float(sweeps[(workers, reuse)]["per_minute"])
+
+    def cpu(workers: int, reuse: bool) -> float:
+        return float(sweeps[(workers, reuse)]["cpu_mean"])
+
+    cores = os.cpu_count() or 1
+    busy = load[0] > 0.5 * cores
+    return (
+        f"With one worker, reuse gives {rate(1, True) / rate(1, False):.2f} times the runs per "
+        f"minute of rebuilding every run; with two workers, {rate(2, True) / rate(2, False):.2f} "
+        f"times. Two workers give {rate(2, True) / rate(1, True):.2f} times one worker's runs per "
+        f"minute with reuse ({rate(2, False) / rate(1, False):.2f} times without). In CPU "
+        f"seconds, which other work on the machine inflates less, a run with reuse costs "
+        f"{cpu(1, True) / cpu(1, False):.2f} times a run without it with one worker, and "
+        f"{cpu(2, True) / cpu(2, False):.2f} times with two. The largest "
+        f"relative difference between a run's objective with and without reuse is "
+        f"{_largest_difference(sweeps):.1e} (the case's mip_gap allows {mip_gap:g}). "
+        f"The machine's load average was {load[0]:.1f} when the benchmark started and "
+        f"{load[1]:.1f} when it ended, on {cores} cores: "
+        + (
+            "other work shared the cores, which slows every sweep and the 2-worker sweeps most; "
+            "the CPU seconds per run are less affected than the wall-clock figures."
+            if busy
+            else "the cores were otherwise idle when it started."
+        )
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", type=Path, help="case (default: the bundled case)")
-    parser.add_argument("--runs", type=int, default=12, help="runs per sweep (default 12)")
+    parser.add_argument("--runs", type=int, default=6, help="runs per sweep (default 6)")
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
     args = parser.parse_args()
     case = args.input or bundled_input()
     load_before = os.getloadavg()[0]
+    steps = profile_run(case)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        solve = time_solve(case, folder)
-        sweeps = {w: time_sweep(case, folder / f"w{w}", args.runs, w) for w in (1, 2)}
-    rows = [
-        "| workers | runs | wall-clock | runs per minute "
-        "| one run inside the sweep (mean / median) | one `planner solve` (new process) |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for workers, figures in sweeps.items():
-        rows.append(
-            f"| {workers} | {args.runs} ({figures['statuses']}) | "
-            f"{figures['wall']:.1f} s | {figures['per_minute']:.0f} | "
-            f"{figures['run_mean']:.2f} s / {figures['run_median']:.2f} s | {solve:.1f} s |"
-        )
-    speedup = sweeps[1]["wall"] / sweeps[2]["wall"]
-    load = (
-        f"The machine's load average was {load_before:.1f} when the benchmark started and "
-        f"{os.getloadavg()[0]:.1f} when it ended, on {os.cpu_count()} cores: "
-        + (
-            "other work shared the cores, which slows the 2-worker sweep most."
-            if load_before > 0.5 * (os.cpu_count() or 1)
-            else "the cores were otherwise idle when it started."
-        )
-    )
+        sweeps = {
+            (workers, reuse): time_sweep(
+                case, folder / f"w{workers}-{reuse}", args.runs, workers, reuse
+            )
+            for workers, reuse in CONFIGURATIONS
+        }
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores "
         f"({default_workers()} usable), Python {platform.python_version()}, "
         f"HiGHS {highspy.Highs().version()}, planner {__version__}"
     )
+    command = "python benchmarks/bench_sweep.py" + (
+        f" --runs {args.runs}" if args.runs != 6 else ""
+    )
     text = "\n".join(
         [
             "# Sweep benchmark",
             "",
-            "<!-- Generated by `python benchmarks/bench_sweep.py --write`; do not edit. -->",
+            f"<!-- Generated by `{command} --write`; do not edit. -->",
             "",
-            f"Case: `{case.name}`; sweep: `Minerals.price=x0.9:x1.1:{args.runs}` "
-            "(every run a full solve). Machine: " + machine + ".",
+            f"Case: `{case.name}`; sweep: `Minerals.price=x0.9:x1.1:{args.runs}`. Machine: "
+            + machine
+            + ". Measured in one invocation: first one solve of the case step by step (CPU "
+            "seconds of this process), then the four sweeps one after another in the order of "
+            "the second table, each HiGHS with one thread.",
             "",
-            *rows,
+            *_tables(steps, sweeps, args.runs),
             "",
-            (
-                f"Two workers finish the sweep {speedup:.2f}x as fast as one."
-                if speedup >= 1
-                else f"Two workers were slower than one here ({sweeps[2]['wall']:.1f} s "
-                f"against {sweeps[1]['wall']:.1f} s)."
-            )
-            + " A run inside a sweep "
-            f"takes {sweeps[1]['run_mean']:.2f} s on average against {solve:.1f} s for one "
-            "`planner solve`: the sweep reads and checks the case once, starts its worker "
-            "processes once (importing Pyomo and the solver once per process), and writes one "
-            "small record per run instead of a full results workbook. Wall-clock times include "
-            "starting the workers, writing the sweep workbook and drawing the charts. " + load,
+            _summary(sweeps, (load_before, os.getloadavg()[0]), read_case(case).settings.mip_gap),
+            "",
+            "Without reuse, every run validates its changed workbook, builds the Pyomo model, "
+            "compiles it and passes it to a new HiGHS instance, and solves from scratch. With "
+            "reuse (the default), a worker changes only the numbers that differ in the HiGHS "
+            "instance of its previous run when the model has the same columns, rows and "
+            "sparsity, and starts the MIP from the plan of the nearest run it finished whose "
+            "plan is feasible for the run's numbers (`planner/reuse.py`); a price sweep moves "
+            "the budget row's coefficients, so that an earlier plan may fit none of the later "
+            "runs. The Pyomo build and the compilation still run for every run: "
+            "they produce the run's numbers and the plan's read-back. Wall-clock times include "
+            "starting the workers, writing the sweep workbook and drawing the charts.",
             "",
         ]
     )

@@ -464,6 +464,14 @@ def check(input_path: Path, results_path: Path) -> None:
     type=click.IntRange(min=1),
     help="Stop after this many new runs (continue later with --resume).",
 )
+@click.option(
+    "--no-reuse",
+    "reuse",
+    flag_value=False,
+    default=True,
+    help="Rebuild the solver's model for every run instead of changing the numbers of the "
+    "previous run's model in place and starting from the nearest finished run's plan.",
+)
 @solver_options(threads=False, verbose=False)
 @progress_option
 def sweep(

@@ -139,13 +139,54 @@ def _column_bounds(columns: list[VarData]) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
+@dataclass
+class HighsNumbers:
+    """Every number HiGHS receives for a model, in its column and row order, rows counted in USD
+    already scaled: what `passModel` is given, and what a reused solver compares run to run."""
+
+    cost: np.ndarray
+    offset: float
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    start: np.ndarray  # CSC column starts (int32)
+    index: np.ndarray  # CSC row of each nonzero (int32)
+    value: np.ndarray  # CSC value of each nonzero
+
+
+@dataclass
+class Standard:
+    """A compiled model before it is passed: its numbers and the maps back to Pyomo."""
+
+    numbers: HighsNumbers
+    columns: list[VarData]
+    rows: list[RowEntry]
+    integer_columns: np.ndarray
+    column_of: dict[int, int]
+    row_scale: np.ndarray
+
+    def compiled(self, highs: highspy.Highs) -> Compiled:
+        """The `Compiled` of this model once `highs` holds it."""
+        return Compiled(
+            highs, self.columns, self.rows, self.integer_columns, self.column_of, self.row_scale
+        )
+
+
 def compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
     """Compile the Pyomo model to standard form and pass it to `highs` in one call."""
+    standard = compile_standard(built, Limits.of(highs))
+    pass_model(highs, standard)
+    return standard.compiled(highs)
+
+
+def compile_standard(built: BuiltModel, limits: Limits) -> Standard:
+    """The model's numbers as HiGHS will receive them, checked against HiGHS's `limits`."""
     with PauseGC():  # many small acyclic objects: collection passes would only cost time
-        return _compile_to_highs(built, highs)
+        return _compile_standard(built, limits)
 
 
-def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
+def _compile_standard(built: BuiltModel, limits: Limits) -> Standard:
     model = built.model
     with _compiler_lock:
         info = compile_model(model)
@@ -171,43 +212,61 @@ def _compile_to_highs(built: BuiltModel, highs: highspy.Highs) -> Compiled:
         matrix=matrix,
         row_scale=_usd_row_scale(built.registry.usd_rows, info.rows, matrix),
     )
-    refuse_unrepresentable(form, Limits.of(highs), Names(columns, info.rows, built.registry))
-    _pass_model(highs, form)
+    refuse_unrepresentable(form, limits, Names(columns, info.rows, built.registry))
+    return Standard(_numbers(form), columns, info.rows, integer_columns, column_of, form.row_scale)
+
+
+def _numbers(form: StandardForm) -> HighsNumbers:
+    """The arrays of `form` as HiGHS takes them, the rows counted in USD scaled (see
+    `_usd_row_scale`)."""
+    scale = form.row_scale
+    matrix, row_lower, row_upper = form.matrix, form.row_lower, form.row_upper
+    value = matrix.data.astype(float)
+    if (scale != 1.0).any():
+        value *= scale[matrix.indices]
+        row_lower = row_lower * scale
+        row_upper = row_upper * scale
+    return HighsNumbers(
+        cost=np.asarray(form.cost, dtype=float),
+        offset=form.offset,
+        col_lower=form.col_lower,
+        col_upper=form.col_upper,
+        row_lower=row_lower,
+        row_upper=row_upper,
+        start=matrix.indptr.astype(np.int32),
+        index=matrix.indices.astype(np.int32),
+        value=value,
+    )
+
+
+def pass_model(highs: highspy.Highs, standard: Standard) -> None:
+    """Hand the model to HiGHS in one call and mark its integer columns."""
+    numbers = standard.numbers
+    n, m = len(numbers.cost), len(numbers.row_lower)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = m
+    lp.col_cost_ = numbers.cost
+    lp.col_lower_ = numbers.col_lower
+    lp.col_upper_ = numbers.col_upper
+    lp.row_lower_ = numbers.row_lower
+    lp.row_upper_ = numbers.row_upper
+    lp.offset_ = numbers.offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = m
+    lp.a_matrix_.start_ = numbers.start
+    lp.a_matrix_.index_ = numbers.index
+    lp.a_matrix_.value_ = numbers.value
+    if highs.passModel(lp) == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS refused the model although every number in it is in range")
+    integer_columns = standard.integer_columns
     if len(integer_columns):
         highs.changeColsIntegrality(
             len(integer_columns),
             integer_columns,
             np.full(len(integer_columns), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
         )
-    return Compiled(highs, columns, info.rows, integer_columns, column_of, form.row_scale)
-
-
-def _pass_model(highs: highspy.Highs, form: StandardForm) -> None:
-    """Hand `form` to HiGHS in one call, the rows counted in USD scaled (see `_usd_row_scale`)."""
-    scale = form.row_scale
-    matrix, row_lower, row_upper = form.matrix, form.row_lower, form.row_upper
-    if (scale != 1.0).any():
-        matrix.data *= scale[matrix.indices]  # in place: the compiled form is not used again
-        row_lower = row_lower * scale
-        row_upper = row_upper * scale
-    n, m = len(form.cost), len(row_lower)
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = m
-    lp.col_cost_ = form.cost
-    lp.col_lower_ = form.col_lower
-    lp.col_upper_ = form.col_upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.offset_ = form.offset
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = m
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data.astype(float)
-    if highs.passModel(lp) == highspy.HighsStatus.kError:
-        raise RuntimeError("HiGHS refused the model although every number in it is in range")
 
 
 def _usd_row_scale(usd: list, rows: list[RowEntry], matrix: scipy.sparse.csc_array) -> np.ndarray:

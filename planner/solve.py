@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Protocol
 
 import highspy
 import numpy as np
@@ -175,18 +176,38 @@ def _size(compiled: Compiled) -> dict[str, int]:
     }
 
 
-def solve_case(case: Case, options: SolveOptions | None = None) -> Outcome:
+class HandOff(Protocol):
+    """Puts a built model into a HiGHS instance: a new one (`fresh_hand_off`), or one that a
+    sweep worker keeps from run to run (`planner.reuse`)."""
+
+    def __call__(self, built: BuiltModel, log: bool) -> Compiled: ...
+
+
+def fresh_hand_off(built: BuiltModel, log: bool) -> Compiled:
+    """The model compiled and passed to a new HiGHS instance."""
+    return compile_to_highs(built, new_highs(log))
+
+
+def _highs_version() -> str:
+    return (
+        f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+    )
+
+
+def solve_case(
+    case: Case, options: SolveOptions | None = None, hand_off: HandOff = fresh_hand_off
+) -> Outcome:
     """Build, solve and read back one case (None options take the case's Settings or HiGHS's).
 
     ``options.prune=False`` builds every variable of model.md over its full index (slower; a
-    check that the sparse model is exact).
+    check that the sparse model is exact). `hand_off` puts the built model into HiGHS.
     """
     resolved = (options or SolveOptions()).resolved(case.settings)
     with thread_scheduler(resolved.threads):
-        return _solve(case, resolved)
+        return _solve(case, resolved, hand_off)
 
 
-def _solve(case: Case, options: SolveOptions) -> Outcome:
+def _solve(case: Case, options: SolveOptions, hand_off: HandOff) -> Outcome:
     """`solve_case` with its options resolved."""
     timings: dict[str, float] = {}
     time_limit, mip_gap, threads = options.time_limit, options.mip_gap, options.threads
@@ -202,14 +223,14 @@ def _solve(case: Case, options: SolveOptions) -> Outcome:
     timings["build"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    highs = new_highs(log)
     try:
-        compiled = compile_to_highs(built, highs)
+        compiled = hand_off(built, log)
     except UnrepresentableModel as refusal:  # recorded like any solver failure (exit 5)
         timings["handoff"] = time.perf_counter() - started
         return Outcome(
-            "solver_error", message=str(refusal), timings=timings, highs_version=highs.version()
+            "solver_error", message=str(refusal), timings=timings, highs_version=_highs_version()
         )
+    highs = compiled.highs
     _configure(highs, mip_gap=mip_gap or 0.0, threads=threads)
     timings["handoff"] = time.perf_counter() - started
     size = _size(compiled)

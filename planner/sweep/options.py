@@ -9,6 +9,8 @@ the `SolveOptions` of every run. The command line only parses; `sweep_plan` deci
 - a flag given on the command line wins over the same key of the YAML file (mode, samples, seed);
 - the mode defaults to grid and the seed to 0; --samples belongs to --mode sample and is required
   there; --workers and --dask exclude each other;
+- by default each worker keeps its model in HiGHS from run to run (`planner.reuse`);
+  --no-reuse rebuilds it for every run;
 - each run is solved with one HiGHS thread (the parallelism is across runs), without the
   marginal cost of coverage (not recorded), and with the diagnosis of infeasible runs (its budget
   shortfall is recorded).
@@ -49,6 +51,7 @@ class SweepOptions:
     dask_address: str | None = None  # a Dask scheduler instead of local processes
     resume: bool = False  # finish an interrupted sweep in its folder
     max_runs: int | None = None  # stop after this many new runs
+    reuse: bool = True  # keep each worker's model in HiGHS, changed in place run to run
     solve: SolveOptions = field(default_factory=SolveOptions)  # as given; see `per_run`
 
     def per_run(self) -> SolveOptions:
@@ -69,6 +72,7 @@ def sweep_plan(
     dask_address: str | None = None,
     resume: bool = False,
     max_runs: int | None = None,
+    reuse: bool = True,
     solve: SolveOptions | None = None,
 ) -> tuple[list[Definition] | None, SweepOptions]:
     """The definitions (None: the input's Sweeps sheet) and options of a sweep.
@@ -105,6 +109,7 @@ def sweep_plan(
         dask_address=dask_address,
         resume=resume,
         max_runs=max_runs,
+        reuse=reuse,
         solve=solve or SolveOptions(),
     )
     return definitions, options

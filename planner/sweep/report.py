@@ -32,6 +32,9 @@ _LEAD = {
     "failed (the changed input was not valid, or the run could not be solved)",
     "message": "why a run failed, or what the solver said",
     "note": "what moved with the varied values (rescaled probabilities, price paths)",
+    "model": "how the run's model got into the solver: reused (numbers changed in place), "
+    "built (a worker's first run) or rebuilt, with the reason",
+    "warm_start": "the finished run whose plan the solver started from (blank: none)",
 }
 _FORMULA_STARTS = ("=", "+", "-", "@")
 OK_STATUSES = ("optimal", "time_limit_feasible")
@@ -49,6 +52,8 @@ def run_columns(manifest: dict[str, Any]) -> list[str]:
         "note",
         *figures[:-1],
         *per_mineral,
+        "model",
+        "warm_start",
         figures[-1],
     ]
 

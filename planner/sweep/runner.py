@@ -170,7 +170,7 @@ def run_sweep(
     if options.max_runs is not None:
         missing = missing[: options.max_runs]
     labels = [d.label for d in definitions]
-    job = SolveJob(raw, tuple(targets), solve)
+    job = SolveJob(raw, tuple(targets), solve, reuse=options.reuse)
     done = len(recorded)
     ran = 0
     notify = progress(len(runs), done) if progress is not None else None

@@ -23,8 +23,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from planner.options import SolveOptions
 from planner.sweep.options import SweepOptions
+from planner.sweep.store import read_runs
 
 TINY = Path(__file__).parent / "tiny"
 
@@ -41,3 +44,27 @@ def expected_cost(budget: float | None, q: float = 0.5, price: float = 100.0) ->
     """The hand-derived optimum of the module docstring."""
     bought = 10.0 if budget is None else min(10.0, budget / price)
     return (1 - q) * 10 * price + q * (price * bought + 1000 * (10 - bought))
+
+
+# What a record says about how a run was computed rather than what it found: its timings, and
+# whether its model was reused and warm-started, which depend on the runs its worker solved before.
+HOW = ("seconds", "cpu_seconds", "timings", "model", "warm_start")
+
+
+def assert_same_figures(folder: Path, other: Path) -> None:
+    """The runs recorded in two sweep folders found the same figures.
+
+    Numbers agree to 1e-9 (relative): a run warm-started from another run's plan can reach the
+    same optimal vertex with its values rounded differently in the last bits.
+    """
+    records, others = read_runs(folder), read_runs(other)
+    assert len(records) == len(others)
+    for record, expected in zip(records, others, strict=True):
+        assert record.keys() == expected.keys()
+        for key, value in expected.items():
+            if key in HOW:
+                continue
+            if isinstance(value, float):
+                assert record[key] == pytest.approx(value, rel=1e-9, abs=1e-9), (record["run"], key)
+            else:
+                assert record[key] == value, (record["run"], key)

@@ -20,9 +20,8 @@ import pytest
 from planner.io import RawSheet, read_raw, write_raw
 from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
-from planner.sweep.store import read_runs
 from tests.hostile.cli_runner import planner
-from tests.sweep.sweep_cases import TINY, options
+from tests.sweep.sweep_cases import TINY, assert_same_figures, options
 
 PLANNER = [sys.executable, "-m", "planner"]
 
@@ -103,11 +102,21 @@ def test_a_killed_sweep_resumes_to_the_same_results(tmp_path: Path) -> None:
     definitions = [parse_definition("Settings.budget=0:2000:15", "--vary 1")]
     run_sweep(case, tmp_path / "whole", definitions=definitions, options=options())
 
-    def figures(folder: str) -> list[dict]:
-        return [
-            {k: v for k, v in r.items() if k != "seconds"} for r in read_runs(tmp_path / folder)
-        ]
-
-    assert figures("killed") == figures("whole")
+    assert_same_figures(tmp_path / "killed", tmp_path / "whole")
     assert not list(runs.glob(".*"))  # no temporary file left behind
     assert {p.name: p.read_bytes() for p in case.iterdir()} == before
+
+
+def test_no_reuse_rebuilds_every_run_and_the_runs_sheet_says_how(tmp_path: Path) -> None:
+    vary = ["--vary", "Settings.budget=0:1000:3", "--workers", "1"]
+    for flags, folder in (([], "reused"), (["--no-reuse"], "rebuilt")):
+        done = planner("sweep", TINY, *vary, *flags, "-o", folder, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    reused = pd.read_excel(tmp_path / "reused" / "sweep.xlsx", sheet_name="Runs")
+    rebuilt = pd.read_excel(tmp_path / "rebuilt" / "sweep.xlsx", sheet_name="Runs")
+    first, *later = reused["model"]
+    assert first == "built: first run of this worker"
+    assert all(how.startswith("reused: ") for how in later)
+    assert set(rebuilt["model"]) == {"built: model reuse is off"}
+    assert rebuilt["warm_start"].isna().all()
+    assert list(reused["expected_cost"]) == pytest.approx(list(rebuilt["expected_cost"]))

@@ -15,18 +15,13 @@ from planner.results.layout import column_key
 from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import StoreError, read_runs
-from tests.sweep.sweep_cases import TINY, expected_cost
+from tests.sweep.sweep_cases import TINY, assert_same_figures, expected_cost
 from tests.sweep.sweep_cases import options as sweep_options
 
 
 def _sweep(folder: Path, *texts: str, **options):
     definitions = [parse_definition(t, f"--vary {i}") for i, t in enumerate(texts, start=1)]
     return run_sweep(TINY, folder, definitions=definitions, options=sweep_options(**options))
-
-
-def _figures(folder: Path) -> list[dict]:
-    """The recorded runs without their timings (which differ between any two sweeps)."""
-    return [{k: v for k, v in r.items() if k != "seconds"} for r in read_runs(folder)]
 
 
 def test_budget_sweep_reaches_the_hand_derived_optimum(tmp_path: Path) -> None:
@@ -139,7 +134,7 @@ def test_an_interrupted_sweep_resumes_to_the_same_results(tmp_path: Path) -> Non
     assert (again.ran, again.recorded) == (4, 7)
     final = _sweep(tmp_path / "parts", *texts, resume=True)
     assert (final.ran, final.recorded, final.complete) == (3, 10, True)
-    assert _figures(tmp_path / "parts") == _figures(tmp_path / "whole")
+    assert_same_figures(tmp_path / "parts", tmp_path / "whole")
 
 
 def test_resume_refuses_a_folder_of_another_sweep(tmp_path: Path) -> None:
@@ -187,7 +182,7 @@ def test_one_at_a_time_sweep_draws_a_tornado(tmp_path: Path) -> None:
 def test_sampled_sweep_is_reproducible(tmp_path: Path) -> None:
     first = _sweep(tmp_path / "a", "Settings.budget=0:1000:2", mode="sample", samples=4, seed=3)
     _sweep(tmp_path / "b", "Settings.budget=0:1000:2", mode="sample", samples=4, seed=3)
-    assert _figures(tmp_path / "a") == _figures(tmp_path / "b")
+    assert_same_figures(tmp_path / "a", tmp_path / "b")
     for record in read_runs(tmp_path / "a"):
         budget = record["values"]["Settings.budget"]
         assert 0 <= budget <= 1000
@@ -202,9 +197,8 @@ def test_process_pool_and_dask_give_the_same_results(tmp_path: Path) -> None:
     _sweep(tmp_path / "pool", *texts, workers=2)
     with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
         _sweep(tmp_path / "dask", *texts, dask_address=cluster.scheduler_address)
-    serial = _figures(tmp_path / "serial")
-    assert _figures(tmp_path / "pool") == serial
-    assert _figures(tmp_path / "dask") == serial
+    assert_same_figures(tmp_path / "pool", tmp_path / "serial")
+    assert_same_figures(tmp_path / "dask", tmp_path / "serial")
 
 
 def test_a_workbook_sweeps_sheet_defines_the_sweep(tmp_path: Path) -> None:
