@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from planner.io import RawSheet, read_raw, write_raw
+from planner.results.layout import column_key
 from planner.sweep.definition import parse_definition
 from planner.sweep.runner import run_sweep
 from tests.hostile.cli_runner import planner
@@ -112,8 +113,12 @@ def test_no_reuse_rebuilds_every_run_and_the_runs_sheet_says_how(tmp_path: Path)
     for flags, folder in (([], "reused"), (["--no-reuse"], "rebuilt")):
         done = planner("sweep", TINY, *vary, *flags, "-o", folder, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
-    reused = pd.read_excel(tmp_path / "reused" / "sweep.xlsx", sheet_name="Runs")
-    rebuilt = pd.read_excel(tmp_path / "rebuilt" / "sweep.xlsx", sheet_name="Runs")
+    reused, rebuilt = (
+        pd.read_excel(tmp_path / folder / "sweep.xlsx", sheet_name="Runs").rename(
+            columns=column_key
+        )
+        for folder in ("reused", "rebuilt")
+    )
     first, *later = reused["model"]
     assert first == "built: first run of this worker"
     assert all(how.startswith("reused: ") for how in later)
