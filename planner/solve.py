@@ -35,14 +35,33 @@ from planner.options import SolveOptions
 from planner.outcome import Outcome, Plan
 from planner.progress import watching
 from planner.representable import UnrepresentableModel
+from planner.warmstart import choices, heuristic_plan, offer_plan
 
 _STATUS = highspy.HighsModelStatus
 
 
-def _configure(highs: highspy.Highs, *, mip_gap: float, threads: int | None) -> None:
-    highs.setOptionValue("mip_rel_gap", mip_gap)
-    if threads is not None:
-        highs.setOptionValue("threads", int(threads))
+START_SHARE = 0.5  # at most this share of the time limit goes to the warm start's heuristic
+
+
+def configure_search(compiled: Compiled, built: BuiltModel, options: SolveOptions) -> float:
+    """The MIP search's settings and first plan; returns the seconds the first plan took.
+
+    The user's gap and threads; then (unless ``options.baseline``, the benchmark's before) a
+    first plan from `planner.warmstart.heuristic_plan`, within START_SHARE of the time limit,
+    handed to HiGHS as its incumbent.
+    """
+    highs = compiled.highs
+    highs.setOptionValue("mip_rel_gap", options.mip_gap or 0.0)
+    if options.threads is not None:
+        highs.setOptionValue("threads", int(options.threads))
+    if options.baseline or not len(compiled.integer_columns):
+        return 0.0
+    started = time.perf_counter()
+    limit = None if options.time_limit is None else START_SHARE * options.time_limit
+    plan = heuristic_plan(compiled, choices(compiled, built.registry.choices), limit)
+    if plan is not None:
+        offer_plan(compiled, plan)
+    return time.perf_counter() - started
 
 
 def _value(var: VarData) -> float:
@@ -189,7 +208,7 @@ def solve_case(case: Case, options: SolveOptions | None = None) -> Outcome:
 def _solve(case: Case, options: SolveOptions) -> Outcome:
     """`solve_case` with its options resolved."""
     timings: dict[str, float] = {}
-    time_limit, mip_gap, threads = options.time_limit, options.mip_gap, options.threads
+    time_limit = options.time_limit
     log, progress = options.log, options.progress
 
     def note(message: str) -> None:
@@ -198,7 +217,7 @@ def _solve(case: Case, options: SolveOptions) -> Outcome:
 
     note("building the model")
     started = time.perf_counter()
-    built = build_model(case, prune=options.prune)
+    built = build_model(case, prune=options.prune, tighten=not options.baseline)
     timings["build"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -210,9 +229,13 @@ def _solve(case: Case, options: SolveOptions) -> Outcome:
         return Outcome(
             "solver_error", message=str(refusal), timings=timings, highs_version=highs.version()
         )
-    _configure(highs, mip_gap=mip_gap or 0.0, threads=threads)
     timings["handoff"] = time.perf_counter() - started
     size = _size(compiled)
+    if not options.baseline and len(compiled.integer_columns):
+        note("finding a first plan")
+    timings["first_plan"] = configure_search(compiled, built, options)
+    if time_limit is not None:
+        time_limit = max(0.0, time_limit - timings["first_plan"])
 
     note(f"solving: {size['columns']:,} columns, {size['rows']:,} rows")
     started = time.perf_counter()
