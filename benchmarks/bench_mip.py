@@ -52,6 +52,7 @@ sys.path.insert(0, str(HERE))
 from planner.case import Case  # noqa: E402
 
 RESULTS = HERE / "mip-results.md"
+RECORDS = HERE / "mip-results.jsonl"  # every solve of the runs that wrote RESULTS, one per line
 BUNDLED = ROOT / "inputs" / "alliance-2026"
 HAZARDS = ROOT / "examples" / "sampled_bans" / "hazards.csv"
 SYNTHETIC_SCALES = (0.1, 0.25, 1.0)
@@ -137,6 +138,13 @@ def is_neighbour(name: str) -> bool:
     return name.startswith(("price ", "budget ", "probability "))
 
 
+def family(name: str) -> str:
+    """bundled (the case and its neighbours), sampled or synthetic."""
+    if name == "bundled" or is_neighbour(name):
+        return "bundled"
+    return name.split("-")[0]
+
+
 # One solve, in this process.
 
 
@@ -153,7 +161,7 @@ def measure(name: str, formulation: str, time_limit: float) -> dict[str, Any]:
     options = SolveOptions(threads=1, time_limit=time_limit, baseline=formulation == "old")
     options = options.resolved(case.settings)
     with thread_scheduler(1):
-        built = build_model(case, tighten=not options.baseline)
+        built = build_model(case)
         highs = new_highs()
         compiled = compile_to_highs(built, highs)
         search = Search()
@@ -233,15 +241,41 @@ def solve_in_child(name: str, formulation: str, time_limit: float) -> dict[str, 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_set(names: list[str], time_limit: float) -> list[dict[str, Any]]:
+def run_set(
+    names: list[str], time_limit: float, command: str, keep: Path | None
+) -> list[dict[str, Any]]:
+    """Solve every case both ways, alternating which goes first; each record is printed and,
+    with `keep`, appended to that file as it comes (with the command and commit that made it)."""
     records = []
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     for i, name in enumerate(names):
         order = ("old", "new") if i % 2 == 0 else ("new", "old")
         for formulation in order:
             record = solve_in_child(name, formulation, time_limit)
+            record.update(command=command, commit=commit, time_limit=time_limit)
             records.append(record)
             print(json.dumps(record), flush=True)
+            if keep is not None:
+                with keep.open("a") as file:
+                    file.write(json.dumps(record) + "\n")
     return records
+
+
+def kept_records() -> list[dict[str, Any]]:
+    """The records of every run kept in RECORDS, the last one per case and formulation, in
+    the order of the set."""
+    if not RECORDS.exists():
+        return []
+    last = {}
+    for line in RECORDS.read_text().splitlines():
+        record = json.loads(line)
+        last[record["name"], record["formulation"]] = record
+    order = {name: i for i, name in enumerate(instances())}
+    return sorted(
+        last.values(), key=lambda r: (order.get(r["name"], len(order)), r["formulation"] != "old")
+    )
 
 
 # The table.
@@ -273,7 +307,7 @@ def table(records: list[dict[str, Any]], time_limit: float) -> list[str]:
         size = new or old
         lines.append(
             f"| {name} | {size.get('columns', 0):,} | {size.get('integers', 0)} "
-            f"| {_sec(old.get('seconds'))} | {_sec(new.get('seconds'))} "
+            f"| {_mip_seconds(old)} | {_mip_seconds(new)} "
             f"| {old.get('nodes', '–')} | {new.get('nodes', '–')} "
             f"| {_pct(old.get('root_gap'))} | {_pct(new.get('root_gap'))} "
             f"| {_pct(old.get('final_gap'))} | {_pct(new.get('final_gap'))} "
@@ -281,6 +315,12 @@ def table(records: list[dict[str, Any]], time_limit: float) -> list[str]:
             f"| {_objective(old)} | {_objective(new)} |"
         )
     return lines
+
+
+def _mip_seconds(record: dict[str, Any]) -> str:
+    """CPU seconds, marked where the solve stopped at its time limit."""
+    text = _sec(record.get("seconds"))
+    return f"{text} (limit)" if str(record.get("status", "")).startswith("time_limit") else text
 
 
 def _objective(record: dict[str, Any]) -> str:
@@ -306,8 +346,8 @@ def targets(records: list[dict[str, Any]], time_limit: float) -> list[str]:
         lines.append(
             f"- Geometric-mean MIP CPU seconds over the {len(names)} cases solved both ways: "
             f"old {geometric_mean(old):.1f}, new {geometric_mean(new):.1f}, new/old "
-            f"{ratio:.2f} (target ≤ 0.50; a solve stopped at the {time_limit:g} s limit counts "
-            "as its limit)."
+            f"{ratio:.2f} (target ≤ 0.50; a solve stopped at its time limit counts with the CPU "
+            "seconds it had used)."
         )
     for formulation in ("old", "new"):
         base = by.get(("bundled", formulation), {}).get("seconds")
@@ -345,23 +385,28 @@ def _disagree(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return abs(a - b) / max(abs(a), abs(b)) > allowed
 
 
-def markdown(records: list[dict[str, Any]], command: str, time_limit: float) -> str:
+def markdown(records: list[dict[str, Any]]) -> str:
     import highspy
 
+    runs = list(dict.fromkeys((r["command"], r["commit"]) for r in records))
+    limits = sorted({r["time_limit"] for r in records})
+    made = "; ".join(f"`{command}` at commit {commit}" for command, commit in runs)
     parts = [
         "# MIP benchmark set",
         "",
-        f"Generated by `{command}`; do not edit by hand. Measured on a 2-core x86_64 machine "
-        f"shared with other work ({platform.python_version()}, HiGHS "
-        f"{highspy.Highs().version()}): every solve runs in its own process with one HiGHS "
-        f"thread and a {time_limit:g} s limit, and its times are CPU seconds of that process, "
-        "old and new alternating case by case in one run. See benchmarks/bench_mip.py for the "
-        "set and what each column means; old is `SolveOptions(baseline=True)`, the formulation, "
-        "HiGHS settings and start before issue 15.",
+        f"Generated by {made}, each appending to mip-results.jsonl, from which "
+        "`python benchmarks/bench_mip.py --table` writes this file; do not edit by hand. "
+        f"Measured on a 2-core x86_64 machine shared with other work "
+        f"(Python {platform.python_version()}, HiGHS {highspy.Highs().version()}): every solve "
+        "runs in its own process with one HiGHS thread and a time limit of "
+        f"{', '.join(f'{v:g}' for v in limits)} s (wall-clock, as HiGHS counts it); its times "
+        "are CPU seconds of that process, old and new alternating case by case within a run. "
+        "See benchmarks/bench_mip.py for the set and what each column means; old is "
+        "`SolveOptions(baseline=True)`, the HiGHS settings and start before issue 15.",
         "",
-        *table(records, time_limit),
+        *table(records, limits[-1] if limits else 0.0),
         "",
-        *targets(records, time_limit),
+        *targets(records, limits[-1] if limits else 0.0),
         "",
     ]
     return "\n".join(parts)
@@ -371,25 +416,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small subset for development")
     parser.add_argument("--only", nargs="+", help="these cases of the set only")
+    parser.add_argument(
+        "--family",
+        choices=("bundled", "sampled", "synthetic"),
+        help="only the bundled case and its neighbours, the sampled case or the synthetic cases",
+    )
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per solve")
-    parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help=f"append the records to {RECORDS.name} and write {RESULTS.name} from all of them",
+    )
+    parser.add_argument(
+        "--table", action="store_true", help=f"only write {RESULTS.name} from {RECORDS.name}"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--formulation", choices=("old", "new"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(measure(args.one, args.formulation or "new", args.time_limit)))
         return
+    if args.table:
+        RESULTS.write_text(markdown(kept_records()))
+        return
     names = list(instances())
     if args.quick:
         names = [n for n in names if n in QUICK]
     if args.only:
         names = [n for n in names if n in args.only]
-    records = run_set(names, args.time_limit)
-    command = "python benchmarks/bench_mip.py " + " ".join(sys.argv[1:])
-    text = markdown(records, command.strip(), args.time_limit)
-    print(text)
+    if args.family:
+        names = [n for n in names if family(n) == args.family]
+    command = " ".join(["python benchmarks/bench_mip.py", *map(_quoted, sys.argv[1:])])
+    records = run_set(names, args.time_limit, command, RECORDS if args.write else None)
+    print(markdown(records))
     if args.write:
-        RESULTS.write_text(text)
+        RESULTS.write_text(markdown(kept_records()))
+
+
+def _quoted(argument: str) -> str:
+    return f'"{argument}"' if " " in argument else argument
 
 
 if __name__ == "__main__":

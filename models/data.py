@@ -69,7 +69,6 @@ class ModelData:
 
     case: Case
     prune: bool
-    tighten: bool  # add the exact tightenings of the LP relaxation (False: benchmark baseline)
     years: tuple[int, ...]
     end_year: int
     scenarios: tuple[str, ...]
@@ -227,7 +226,7 @@ def obligations(case: Case, tree: Tree) -> dict[tuple[str, str, int, str], float
     return required
 
 
-def prepare(case: Case, *, prune: bool = True, tighten: bool = True) -> ModelData:
+def prepare(case: Case, *, prune: bool = True) -> ModelData:
     """Turn `case` into the index tuples and lookups of `ModelData` (pruned unless asked not to)."""
     settings = case.settings
     years = tuple(case.years)
@@ -269,7 +268,6 @@ def prepare(case: Case, *, prune: bool = True, tighten: bool = True) -> ModelDat
     return ModelData(
         case=case,
         prune=prune,
-        tighten=tighten,
         years=years,
         end_year=end,
         scenarios=scenarios,

@@ -40,16 +40,14 @@ class BuiltModel:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build_model(case: Case, *, prune: bool = True, tighten: bool = True) -> BuiltModel:
-    """Declare the full model of `case` (with sparse indexing unless ``prune=False``; with the
-    tightenings that keep the optimum but strengthen the LP relaxation unless ``tighten=False``,
-    a benchmark-only switch: see `planner.options.SolveOptions.baseline`)."""
+def build_model(case: Case, *, prune: bool = True) -> BuiltModel:
+    """Declare the full model of `case` (with sparse indexing unless ``prune=False``)."""
     timings: dict[str, float] = {}
     # The build allocates millions of small acyclic objects; cyclic garbage collection passes
     # over them would cost more than the build itself.
     with PauseGC():
         started = time.perf_counter()
-        data = prepare(case, prune=prune, tighten=tighten)
+        data = prepare(case, prune=prune)
         timings["prepare"] = time.perf_counter() - started
         model = pyo.ConcreteModel(name="planner")
         registry = Registry(data.scenarios)

@@ -27,9 +27,8 @@ class SolveOptions:
     coverage_duals: bool = True  # compute the marginal cost of coverage after the MIP
     diagnose: bool = True  # run the elastic re-solve when the case is infeasible
     prune: bool = True  # index only what can matter (False: model.md's full index, a check)
-    # Benchmark-only: True builds and solves as before issue 15 (no tightening rows, HiGHS's
-    # default search settings, no warm start), so benchmarks/bench_mip.py can compare the two
-    # side by side. Same optimum either way.
+    # Benchmark-only: True solves as before issue 15 (HiGHS's default search settings, no warm
+    # start), so benchmarks/bench_mip.py can compare the two side by side. Same optimum.
     baseline: bool = False
 
     def resolved(self, settings: Settings) -> SolveOptions:
