@@ -32,15 +32,21 @@ from planner.handoff import (
 from planner.models.coverage import shortage_columns
 from planner.models.data import ModelData
 from planner.options import SolveOptions
-from planner.outcome import Outcome, Plan
+from planner.outcome import Outcome, Plan, Status
 from planner.progress import watching
 from planner.representable import UnrepresentableModel
-from planner.warmstart import choices, heuristic_plan, offer_plan
+from planner.warmstart import choices, heuristic_plan, offer_plan, start_misread
 
 _STATUS = highspy.HighsModelStatus
 
 
 START_SHARE = 0.5  # at most this share of the time limit goes to the warm start's heuristic
+# The warm start's LP relaxation is solved on the model as handed off, without the reductions of
+# HiGHS's MIP presolve, and it grows faster than the MIP's own root LP: on the 162k-column
+# synthetic case (benchmarks/synthetic.py, scale 1) it had not finished after five CPU minutes
+# where the MIP's root LP takes about one. Above this many columns HiGHS's own rounding of its
+# root LP, which comes sooner, is left to find the first plan.
+MAX_START_COLUMNS = 100_000
 # HiGHS settings chosen on the MIP benchmark set (benchmarks/mip-results.md), never on one case.
 # With the warm start's plan as incumbent, HiGHS's sub-MIP heuristics (RINS and RENS, run at the
 # root) spent most of the search looking for a plan within the last hundredth of a percent: on
@@ -52,27 +58,70 @@ SEARCH_SETTINGS: dict[str, bool | int | float | str] = {
 }
 
 
-def configure_search(compiled: Compiled, built: BuiltModel, options: SolveOptions) -> float:
-    """The MIP search's settings and first plan; returns the seconds the first plan took.
+def configure_search(
+    compiled: Compiled, built: BuiltModel, options: SolveOptions, *, start: bool = True
+) -> tuple[float, bool]:
+    """The MIP search's settings and first plan: the seconds the first plan took, and whether
+    HiGHS was given one.
 
     The user's gap and threads; then (unless ``options.baseline``, the benchmark's before)
-    SEARCH_SETTINGS and a first plan from `planner.warmstart.heuristic_plan`, within START_SHARE
-    of the time limit, handed to HiGHS as its incumbent.
+    SEARCH_SETTINGS and, with `start` and up to MAX_START_COLUMNS, a first plan from
+    `planner.warmstart.heuristic_plan` within START_SHARE of the time limit, handed to HiGHS as
+    its incumbent.
     """
     highs = compiled.highs
     highs.setOptionValue("mip_rel_gap", options.mip_gap or 0.0)
     if options.threads is not None:
         highs.setOptionValue("threads", int(options.threads))
     if options.baseline or not len(compiled.integer_columns):
-        return 0.0
+        return 0.0, False
     for name, value in SEARCH_SETTINGS.items():
         highs.setOptionValue(name, value)
+    if not start or highs.getNumCol() > MAX_START_COLUMNS:
+        return 0.0, False
     started = time.perf_counter()
     limit = None if options.time_limit is None else START_SHARE * options.time_limit
     plan = heuristic_plan(compiled, choices(compiled, built.registry.choices), limit)
-    if plan is not None:
-        offer_plan(compiled, plan)
-    return time.perf_counter() - started
+    offered = plan is not None and offer_plan(compiled, plan)
+    return time.perf_counter() - started, offered
+
+
+def search(
+    built: BuiltModel, compiled: Compiled, options: SolveOptions, timings: dict[str, float]
+) -> tuple[Compiled, Status | None, str]:
+    """Configure and run the MIP search (what HiGHS runs on, its status and message).
+
+    When HiGHS mis-values the warm start (`planner.warmstart.start_misread`), its search pruned
+    against a wrong incumbent: the search runs again, without a start, on a fresh hand-off.
+    """
+    if not options.baseline and len(compiled.integer_columns):
+        _note(options, "finding a first plan")
+    timings["first_plan"], offered = configure_search(compiled, built, options)
+    time_limit = options.time_limit
+    if time_limit is not None:
+        time_limit = max(0.0, time_limit - timings["first_plan"])
+    _note(
+        options,
+        f"solving: {compiled.highs.getNumCol():,} columns, {compiled.highs.getNumRow():,} rows",
+    )
+    started = time.perf_counter()
+    with watching(compiled.highs, options.progress, options.log):
+        status, message = run(compiled.highs, time_limit)
+    if offered and status in ("optimal", "time_limit_feasible") and start_misread(compiled):
+        _note(options, "solving again without the first plan, which HiGHS misread")
+        compiled = compile_to_highs(built, new_highs(options.log))
+        configure_search(compiled, built, options, start=False)
+        if time_limit is not None:
+            time_limit = max(0.0, time_limit - (time.perf_counter() - started))
+        with watching(compiled.highs, options.progress, options.log):
+            status, message = run(compiled.highs, time_limit)
+    timings["solve"] = time.perf_counter() - started
+    return compiled, status, message
+
+
+def _note(options: SolveOptions, message: str) -> None:
+    if options.progress is not None:
+        options.progress(message)
 
 
 def _value(var: VarData) -> float:
@@ -242,17 +291,8 @@ def _solve(case: Case, options: SolveOptions) -> Outcome:
         )
     timings["handoff"] = time.perf_counter() - started
     size = _size(compiled)
-    if not options.baseline and len(compiled.integer_columns):
-        note("finding a first plan")
-    timings["first_plan"] = configure_search(compiled, built, options)
-    if time_limit is not None:
-        time_limit = max(0.0, time_limit - timings["first_plan"])
-
-    note(f"solving: {size['columns']:,} columns, {size['rows']:,} rows")
-    started = time.perf_counter()
-    with watching(highs, progress, log):
-        status, message = run(highs, time_limit)
-    timings["solve"] = time.perf_counter() - started
+    compiled, status, message = search(built, compiled, options, timings)
+    highs = compiled.highs
     outcome = Outcome(
         status=status or "solver_error",
         message=message,

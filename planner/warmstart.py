@@ -65,6 +65,19 @@ def offer_plan(compiled: Compiled, values: np.ndarray) -> bool:
     return highs.setSolution(solution) != highspy.HighsStatus.kError
 
 
+def start_misread(compiled: Compiled) -> bool:
+    """Whether HiGHS's objective disagrees with its own plan's (c·x + offset): after a start,
+    HiGHS 1.16 can value it wrongly in its presolved space (seen on a case with CVaR: "MIP start
+    solution is feasible: objective value is 61947358.6896" then "feasible in the reduced space:
+    objective value is 61920358.6896"), and then prunes against a plan better than it is."""
+    highs = compiled.highs
+    lp = highs.getLp()
+    values = np.asarray(highs.getSolution().col_value, dtype=float)
+    own = float(np.dot(np.asarray(lp.col_cost_, dtype=float), values) + lp.offset_)
+    reported = float(highs.getInfo().objective_function_value)
+    return not math.isclose(own, reported, rel_tol=1e-9, abs_tol=1e-6)
+
+
 def choices(compiled: Compiled, groups: list[list[object]]) -> list[Choice]:
     """The decisions as HiGHS columns, from the Pyomo variables of each group."""
     made = []
