@@ -272,8 +272,7 @@ def _solve(case: Case, options: SolveOptions) -> Outcome:
     log, progress = options.log, options.progress
 
     def note(message: str) -> None:
-        if progress is not None:
-            progress(message)
+        _note(options, message)
 
     note("building the model")
     started = time.perf_counter()

@@ -1,27 +1,31 @@
 """A first plan for the MIP before branch and bound starts, handed to HiGHS as its incumbent.
 
-HiGHS finds plans on its own, but on this model its search spends most of its time in sub-MIP
-heuristics hunting for the last fraction of a percent, and a time-limited solve of a large case
-can end before it has any plan at all. A plan given up front changes both: the search starts
-with an incumbent (so it always ends with a plan and a gap) and prunes against it from the root.
+HiGHS finds plans on its own, but on this model its search spent most of its time in sub-MIP
+heuristics looking for the last hundredth of a percent, and a time-limited solve can end before
+it has any plan at all. A plan given up front changes both: the search starts with an incumbent
+(so a solve stopped at its limit still returns a plan and a gap) and prunes against it from the
+root.
 
-Two entry points, both taking the model as handed off (`planner.handoff.Compiled`):
+Entry points, all taking the model as handed off (`planner.handoff.Compiled`):
 
 - `offer_plan`: a plan already known (one value per column, e.g. the previous run of a sweep),
   given to HiGHS with ``setSolution``; HiGHS checks it and keeps it if it is feasible.
 - `heuristic_plan`: the LP relaxation, rounded and repaired. The binaries are relaxed and the LP
-  solved; every decision whose binaries the LP left fractional is rounded (a site is built in the
-  year of its largest y when Σ_t y ≥ ½, an offer group takes its rung of largest z when Σ z ≥ ½);
-  with the binaries fixed the LP is re-solved from the relaxation's basis (a few pivots), which
-  gives the continuous part of the plan. When that LP is infeasible (rounding a build down can
-  lose coverage, rounding one up can break a budget) the other rounding of each fractional
-  decision is tried. Then each fractional decision is flipped to its alternatives one at a time,
-  keeping a flip that lowers the cost (a small neighbourhood search over the decisions the LP
-  could not settle, each step one warm-started LP). The model is restored exactly as it was:
-  integrality, bounds and options.
+  solved; each exclusive choice the components registered (a site's build years, an offer
+  group's rungs) is rounded: a site is built in the year of its largest y when Σ_t y ≥ ½, a
+  group takes its rung of largest z when Σ z ≥ ½. With the binaries fixed the LP is re-solved
+  from the relaxation's basis (a few pivots), which gives the continuous part of the plan. When
+  that LP is infeasible (rounding a build down can lose coverage, rounding one up can break a
+  budget) the other rounding of every fractional choice is tried. Then each fractional choice,
+  the least settled first, is moved to each alternative the relaxation gave some weight, one at
+  a time, keeping a move that lowers the cost (at most MAX_FLIPS LPs, each warm-started). The
+  model is restored as it was: integrality, bounds and options.
+- `start_misread`: after the search, whether HiGHS valued the start wrongly (a HiGHS 1.16 fault
+  seen with CVaR); `planner.solve.search` then solves again without it. A caller of
+  `offer_plan` should do the same.
 
-The plan is exactly a solution of the model (HiGHS re-checks it against every row when it is
-set), so the optimum cannot change; only the search's starting point does.
+The plan is a solution of the model (HiGHS checks it against every row when the MIP starts), so
+the optimum cannot change; only the search's starting point does.
 """
 
 from __future__ import annotations
