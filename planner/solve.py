@@ -48,14 +48,15 @@ START_SHARE = 0.5  # at most this share of the time limit goes to the warm start
 # root LP, which comes sooner, is left to find the first plan.
 MAX_START_COLUMNS = 100_000
 # HiGHS settings chosen on the MIP benchmark set (benchmarks/mip-results.md), never on one case.
-# HiGHS's sub-MIP heuristics (RINS and RENS, run at the root) spent most of the search looking
-# for a plan within the last hundredth of a percent (on the bundled case, 29 of its 44 seconds by
-# HiGHS's own timing report); with the warm start's plan as incumbent they find nothing better,
-# and without them the bundled case and its two slowest neighbours solved about three times
-# faster. Branching and cuts, which close the bound, are left as they are.
+# HiGHS's sub-MIP heuristics (RINS, RENS and the root reduced-cost sub-MIP) spent most of the
+# search looking for a plan within the last hundredth of a percent (on the bundled case, 29 of
+# its 44 seconds by HiGHS's own timing report); with the warm start's plan as incumbent they find
+# nothing better, and without them the bundled case and its slowest neighbours solved three to
+# four times faster. Branching and cuts, which close the bound, are left as they are.
 SEARCH_SETTINGS: dict[str, bool | int | float | str] = {
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
 }
 
 
