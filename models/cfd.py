@@ -10,8 +10,9 @@ v·z·P(m,t,ω) that industry pays, and the government payment v·z·(π_cfd −
 when a two-sided contract pays back. Both are summed over the active years into one coefficient
 of z per scenario.
 
-Registers: z as integer; v·z in the balance (8) of the offer's country in every node of its
-active years; both cost parts per scenario with the offer as item. `extract` gives ``offers``.
+Registers: z as integer, each group's z as one exclusive choice (3); v·z in the balance (8) of
+the offer's country in every node of its active years; both cost parts per scenario with the
+offer as item. `extract` gives ``offers``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
     model.z = pyo.Var(list(offers), domain=pyo.Binary)
     z = by_index(model.z)
     registry.integers.extend(model.z.values())
+    registry.choices.extend([z[o] for o in members] for members in data.groups.values())
 
     def one_offer(_: pyo.ConcreteModel, g: str) -> object:
         """(3) Σ_{o ∈ g} z(o) ≤ 1."""

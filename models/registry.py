@@ -13,8 +13,9 @@ Components register terms and rows instead of reaching into each other's variabl
   decision carries its *item* (a site or an offer name), for `item_costs`;
 - first-stage spending at base prices, undiscounted, with its kind, country, mineral, item and
   year: what the budgets (11, 16) cap and what `Outcome.spending` reports;
-- the integer columns, the rows counted in USD (scaled by the hand-off) and the rows that the
-  infeasibility diagnosis may relax, each with the words that name it for people.
+- the integer columns and the exclusive choices they make up (for the warm start), the rows
+  counted in USD (scaled by the hand-off) and the rows that the infeasibility diagnosis may
+  relax, each with the words that name it for people.
 
 `coverage` builds (8), `budget` builds (11, 16) and `objective` builds Cost(ω) from whatever was
 registered, so a new component never edits another one; the hand-off, the diagnosis and the solve
@@ -126,6 +127,9 @@ class Registry:
         self._constants: dict[str, dict[Scope, float]] = {c: {} for c in COST_COMPONENTS}
         self.spending: list[Spend] = []
         self.integers: list[VarData] = []
+        # Exclusive choices: groups of binaries of which at most one is 1 (a site's build years,
+        # an offer group's rungs), for the warm start's rounding (`planner.warmstart`).
+        self.choices: list[list[VarData]] = []
         self.usd_rows: list[ConstraintData] = []
         self.relaxable: list[Relaxable] = []
 

@@ -7,10 +7,11 @@ Declares:
   of the scenario tree in year t (constraint 15);
 - constraints 1 (``one_build``), 2 (``size_min``, ``size_max``) and 5 (``output``).
 
-Registers: y as integer; q in the balance (8) of its country; capex (item: the site) and fixed
-O&M of new capacity (item: the site) in every scenario, variable refining per node; capex F·y +
-V·x as first-stage spending of kind "capex" in the site's country, mineral and build year.
-`extract` gives the plan's ``builds`` and ``output`` tables (node values expanded to scenarios).
+Registers: y as integer, each site's y as one exclusive choice (1); q in the balance (8) of its
+country; capex (item: the site) and fixed O&M of new capacity (item: the site) in every scenario,
+variable refining per node; capex F·y + V·x as first-stage spending of kind "capex" in the site's
+country, mineral and build year. `extract` gives the plan's ``builds`` and ``output`` tables (node
+values expanded to scenarios).
 
 Online capacity C(s,t) = E(s,t) + Σ_{τ ∈ BuildYears(s), τ + L(s) ≤ t} x(s,τ) is written into
 each row of (5) as plain terms, its constant a(s)·E(s,t) on the right-hand side (a named Pyomo
@@ -48,6 +49,7 @@ def declare(model: pyo.ConcreteModel, data: ModelData, registry: Registry) -> No
 
     model.q = pyo.Var(data.second_stage(data.output_keys, 1), bounds=output_bounds)
     registry.integers.extend(model.y.values())
+    registry.choices.extend([model.y[s, t] for t in ts] for s, ts in data.build_years.items())
 
     y, x, q = by_index(model.y), by_index(model.x), by_index(model.q)
 

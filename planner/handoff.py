@@ -50,6 +50,9 @@ class Compiled:
     # HiGHS row i is the Pyomo row i multiplied by row_scale[i] (see `_usd_row_scale`): a column
     # added to a row later must have its coefficient multiplied by the same factor.
     row_scale: np.ndarray
+    # A plan HiGHS already holds as its first incumbent (a sweep's earlier run, `planner.reuse`):
+    # the search then needs no heuristic plan of its own (`planner.solve.configure_search`).
+    start_offered: bool = False
     _row_of: dict[int, int] = field(default_factory=dict)
 
     def row_of(self, constraint: object) -> int:

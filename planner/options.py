@@ -27,6 +27,9 @@ class SolveOptions:
     coverage_duals: bool = True  # compute the marginal cost of coverage after the MIP
     diagnose: bool = True  # run the elastic re-solve when the case is infeasible
     prune: bool = True  # index only what can matter (False: model.md's full index, a check)
+    # Benchmark-only: True solves as before issue 15 (HiGHS's default search settings, no warm
+    # start), so benchmarks/bench_mip.py can compare the two side by side. Same optimum.
+    baseline: bool = False
 
     def resolved(self, settings: Settings) -> SolveOptions:
         """These options with the case's Settings filled in where a field is None."""

@@ -275,7 +275,9 @@ class ReusedSolver:
             held = self._held = _Held(highs, shape, standard.numbers, [])
         self._pending = ""
         self._start(held, standard)
-        return standard.compiled(highs)
+        compiled = standard.compiled(highs)
+        compiled.start_offered = self.started_from is not None
+        return compiled
 
     def _start(self, held: _Held, standard: Standard) -> None:
         """Start from the nearest finished run's plan that is feasible for this run."""

@@ -33,17 +33,101 @@ from planner.handoff import (
 from planner.models.coverage import shortage_columns
 from planner.models.data import ModelData
 from planner.options import SolveOptions
-from planner.outcome import Outcome, Plan
+from planner.outcome import Outcome, Plan, Status
 from planner.progress import watching
 from planner.representable import UnrepresentableModel
+from planner.warmstart import choices, heuristic_plan, offer_plan, start_misread
 
 _STATUS = highspy.HighsModelStatus
 
 
-def _configure(highs: highspy.Highs, *, mip_gap: float, threads: int | None) -> None:
-    highs.setOptionValue("mip_rel_gap", mip_gap)
-    if threads is not None:
-        highs.setOptionValue("threads", int(threads))
+START_SHARE = 0.5  # at most this share of the time limit goes to the warm start's heuristic
+# The warm start's LP relaxation is solved on the model as handed off, without the reductions of
+# HiGHS's MIP presolve, and it grows faster than the MIP's own root LP: on the 162k-column
+# synthetic case (benchmarks/synthetic.py, scale 1) it had not finished after five CPU minutes
+# where the MIP's root LP takes about one. Above this many columns HiGHS's own rounding of its
+# root LP, which comes sooner, is left to find the first plan.
+MAX_START_COLUMNS = 100_000
+# HiGHS settings chosen on the MIP benchmark set (benchmarks/mip-results.md), never on one case.
+# HiGHS's sub-MIP heuristics (RINS, RENS and the root reduced-cost sub-MIP) spent most of the
+# search looking for a plan within the last hundredth of a percent (on the bundled case, 29 of
+# its 44 seconds by HiGHS's own timing report); with the warm start's plan as incumbent they find
+# nothing better, and without them the bundled case and its slowest neighbours solved three to
+# four times faster. Branching and cuts, which close the bound, are left as they are.
+SEARCH_SETTINGS: dict[str, bool | int | float | str] = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+}
+
+
+def configure_search(
+    compiled: Compiled, built: BuiltModel, options: SolveOptions, *, start: bool = True
+) -> tuple[float, bool]:
+    """The MIP search's settings and first plan: the seconds the first plan took, and whether
+    HiGHS was given one.
+
+    The user's gap and threads; then (unless ``options.baseline``, the benchmark's before)
+    SEARCH_SETTINGS and, with `start` and up to MAX_START_COLUMNS, a first plan from
+    `planner.warmstart.heuristic_plan` within START_SHARE of the time limit, handed to HiGHS as
+    its incumbent; none when the hand-off already gave HiGHS a plan (a sweep's earlier run),
+    which then counts as offered, so that `search` checks it for a misread like its own.
+    """
+    highs = compiled.highs
+    highs.setOptionValue("mip_rel_gap", options.mip_gap or 0.0)
+    if options.threads is not None:
+        highs.setOptionValue("threads", int(options.threads))
+    if options.baseline or not len(compiled.integer_columns):
+        return 0.0, False
+    for name, value in SEARCH_SETTINGS.items():
+        highs.setOptionValue(name, value)
+    if start and compiled.start_offered:  # the hand-off gave HiGHS an earlier run's plan
+        return 0.0, True
+    if not start or highs.getNumCol() > MAX_START_COLUMNS:
+        return 0.0, False
+    started = time.perf_counter()
+    limit = None if options.time_limit is None else START_SHARE * options.time_limit
+    plan = heuristic_plan(compiled, choices(compiled, built.registry.choices), limit)
+    offered = plan is not None and offer_plan(compiled, plan)
+    return time.perf_counter() - started, offered
+
+
+def search(
+    built: BuiltModel, compiled: Compiled, options: SolveOptions, timings: dict[str, float]
+) -> tuple[Compiled, Status | None, str]:
+    """Configure and run the MIP search (what HiGHS runs on, its status and message).
+
+    When HiGHS mis-values the warm start (`planner.warmstart.start_misread`), its search pruned
+    against a wrong incumbent: the search runs again, without a start, on a fresh hand-off.
+    """
+    if not options.baseline and len(compiled.integer_columns):
+        _note(options, "finding a first plan")
+    timings["first_plan"], offered = configure_search(compiled, built, options)
+    time_limit = options.time_limit
+    if time_limit is not None:
+        time_limit = max(0.0, time_limit - timings["first_plan"])
+    _note(
+        options,
+        f"solving: {compiled.highs.getNumCol():,} columns, {compiled.highs.getNumRow():,} rows",
+    )
+    started = time.perf_counter()
+    with watching(compiled.highs, options.progress, options.log):
+        status, message = run(compiled.highs, time_limit)
+    if offered and status in ("optimal", "time_limit_feasible") and start_misread(compiled):
+        _note(options, "solving again without the first plan, which HiGHS misread")
+        compiled = compile_to_highs(built, new_highs(options.log))
+        configure_search(compiled, built, options, start=False)
+        if time_limit is not None:
+            time_limit = max(0.0, time_limit - (time.perf_counter() - started))
+        with watching(compiled.highs, options.progress, options.log):
+            status, message = run(compiled.highs, time_limit)
+    timings["solve"] = time.perf_counter() - started
+    return compiled, status, message
+
+
+def _note(options: SolveOptions, message: str) -> None:
+    if options.progress is not None:
+        options.progress(message)
 
 
 def _value(var: VarData) -> float:
@@ -210,12 +294,11 @@ def solve_case(
 def _solve(case: Case, options: SolveOptions, hand_off: HandOff) -> Outcome:
     """`solve_case` with its options resolved."""
     timings: dict[str, float] = {}
-    time_limit, mip_gap, threads = options.time_limit, options.mip_gap, options.threads
+    time_limit = options.time_limit
     log, progress = options.log, options.progress
 
     def note(message: str) -> None:
-        if progress is not None:
-            progress(message)
+        _note(options, message)
 
     note("building the model")
     started = time.perf_counter()
@@ -230,16 +313,10 @@ def _solve(case: Case, options: SolveOptions, hand_off: HandOff) -> Outcome:
         return Outcome(
             "solver_error", message=str(refusal), timings=timings, highs_version=_highs_version()
         )
-    highs = compiled.highs
-    _configure(highs, mip_gap=mip_gap or 0.0, threads=threads)
     timings["handoff"] = time.perf_counter() - started
     size = _size(compiled)
-
-    note(f"solving: {size['columns']:,} columns, {size['rows']:,} rows")
-    started = time.perf_counter()
-    with watching(highs, progress, log):
-        status, message = run(highs, time_limit)
-    timings["solve"] = time.perf_counter() - started
+    compiled, status, message = search(built, compiled, options, timings)
+    highs = compiled.highs
     outcome = Outcome(
         status=status or "solver_error",
         message=message,

@@ -75,7 +75,11 @@ def test_lines_come_no_more_often_than_asked() -> None:
 def test_a_short_solve_shows_no_line() -> None:
     messages: list[str] = []
     solve_case(_subset_sum_case(), SolveOptions(time_limit=0.5, progress=messages.append))
-    assert messages[:2] == ["building the model", "solving: 123 columns, 163 rows"]
+    assert messages[:3] == [
+        "building the model",
+        "finding a first plan",
+        "solving: 123 columns, 163 rows",
+    ]
     assert not [m for m in messages if m.startswith("solving, ")]
 
 
