@@ -35,7 +35,8 @@ from matplotlib.ticker import NullFormatter
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from planner.evaluate.first_stage import first_stage_of  # noqa: E402
+from planner.errors import PlannerError  # noqa: E402
+from planner.evaluate.first_stage import FirstStage, first_stage_of  # noqa: E402
 from planner.evaluate.gap import optimality_gap  # noqa: E402
 from planner.evaluate.run import evaluate_plan  # noqa: E402
 from planner.files import write_atomically  # noqa: E402
@@ -62,7 +63,7 @@ def study(source: HazardCase, n: int, args: argparse.Namespace) -> dict[str, Any
         mip_gap=args.mip_gap,
         threads=args.threads,
         coverage_duals=False,
-        diagnose=False,
+        diagnose=True,  # only an infeasible solve is diagnosed: its message names the cause
     )
     started = time.perf_counter()
     outcome = solve_case(case, options)
@@ -72,9 +73,6 @@ def study(source: HazardCase, n: int, args: argparse.Namespace) -> dict[str, Any
     plan = first_stage_of(outcome.plan)
     fresh = source.sample(args.evaluate, EVALUATION_SEED)
     evaluation = evaluate_plan(source.certain, plan, fresh, workers=args.workers)
-    gap = optimality_gap(
-        source, plan, args.batch, args.replications, EVALUATION_SEED + n, options=options
-    )
     row = {
         "N": n,
         "scenarios": len(named),
@@ -87,14 +85,40 @@ def study(source: HazardCase, n: int, args: argparse.Namespace) -> dict[str, Any
         "out_of_sample_cost": evaluation.mean,
         "out_of_sample_low": evaluation.low,
         "out_of_sample_high": evaluation.high,
-        "gap_estimate": gap.mean,
-        "gap_upper_95": gap.upper,
-        "gap_batches_stopped": gap.stopped,  # replication -> MIP gap at the time limit
         "share_short": evaluation.short_share,
         "evaluated": evaluation.samples,
+        **gap_figures(source, plan, n, options, args),
     }
     print(row, flush=True)
     return row  # type: ignore[return-value]
+
+
+def gap_figures(
+    source: HazardCase, plan: FirstStage, n: int, options: SolveOptions, args: argparse.Namespace
+) -> dict[str, Any]:
+    """The gap estimate's figures, or why there is none.
+
+    A batch whose sampled case is infeasible (some scenario in which no first stage keeps the
+    coverage requirement (10)) has no optimum z*_k, so no gap can be estimated from it; the row
+    then says so, with the batch and its diagnosis, instead of the run stopping.
+    """
+    try:
+        gap = optimality_gap(
+            source, plan, args.batch, args.replications, EVALUATION_SEED + n, options=options
+        )
+    except PlannerError as refusal:
+        return {
+            "gap_estimate": None,
+            "gap_upper_95": None,
+            "gap_batches_stopped": {},
+            "gap_note": str(refusal),
+        }
+    return {
+        "gap_estimate": gap.mean,
+        "gap_upper_95": gap.upper,
+        "gap_batches_stopped": gap.stopped,  # replication -> MIP gap at the time limit
+        "gap_note": "",
+    }
 
 
 def chart(rows: list[dict[str, Any]], path: Path) -> None:
@@ -122,6 +146,27 @@ def _solve_text(row: dict[str, float]) -> str:
     if row["status"] == "optimal":
         return seconds
     return f"{seconds} (time limit, MIP gap {row['mip_gap']:.2%})"
+
+
+def _gap_text(row: dict[str, Any]) -> str:
+    if row["gap_estimate"] is None:
+        return "not estimated (below)"
+    return f"{row['gap_estimate'] / BILLION:.2f} ({row['gap_upper_95'] / BILLION:.2f})"
+
+
+def _gap_notes(rows: list[dict[str, Any]]) -> list[str]:
+    """Why a gap was not estimated, per N, from the run."""
+    notes = [f"- N = {row['N']:.0f}: {row['gap_note']}" for row in rows if row.get("gap_note")]
+    if not notes:
+        return []
+    return [
+        "Gap estimates not made: a batch whose sampled case is infeasible (a scenario in which "
+        "no plan keeps the coverage requirement) has no optimum to compare with, so the "
+        "multiple-replication procedure has nothing to estimate for that N:",
+        "",
+        *notes,
+        "",
+    ]
 
 
 def _stopped_text(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
@@ -159,8 +204,8 @@ def readme(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"| {row['N']:.0f} | {row['scenarios']:.0f} | {row['tree_nodes']:.0f} | "
             f"{_solve_text(row)} | {row['in_sample_cost'] / BILLION:.2f} | "
             f"{row['out_of_sample_cost'] / BILLION:.2f} ({row['out_of_sample_low'] / BILLION:.2f}"
-            f"–{row['out_of_sample_high'] / BILLION:.2f}) | {row['gap_estimate'] / BILLION:.2f} "
-            f"({row['gap_upper_95'] / BILLION:.2f}) | {row['share_short']:.1%} |"
+            f"–{row['out_of_sample_high'] / BILLION:.2f}) | {_gap_text(row)} | "
+            f"{row['share_short']:.1%} |"
         )
     return "\n".join(
         [
@@ -183,6 +228,7 @@ def readme(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
             "",
             _stopped_text(rows, args),
             "",
+            *_gap_notes(rows),
             "![in-sample and out-of-sample cost against N](costs.png)",
             "",
             "How to read it: the in-sample cost is what the plan's own sample promises; the "
