@@ -1,7 +1,7 @@
 """Benchmark of sampled scenarios on the bundled case: evaluation speed and model size against N.
 
     python benchmarks/bench_evaluate.py [--part all|evaluation|sizes] [--scenarios 400]
-                                        [--sizes 10,20,50,100,200] [--mip-up-to 100]
+                                        [--sizes 10,20,50,100,200] [--mip-up-to 200]
                                         [--mip-time-limit 300] [--lp-time-limit 900]
 
 The bundled case gets the Hazards rows proposed in examples/sampled_bans/hazards.csv (the case
@@ -489,7 +489,7 @@ def main() -> None:
     )
     parser.add_argument("--scenarios", type=int, default=400)
     parser.add_argument("--sizes", default="10,20,50,100,200")
-    parser.add_argument("--mip-up-to", type=int, default=100)
+    parser.add_argument("--mip-up-to", type=int, default=200)
     parser.add_argument("--mip-time-limit", type=float, default=300.0)
     parser.add_argument("--lp-time-limit", type=float, default=900.0)
     parser.add_argument(
