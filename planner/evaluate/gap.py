@@ -36,6 +36,7 @@ from planner.scenarios.case_copy import name_samples, sampled_copy
 from planner.scenarios.command import HazardCase
 from planner.solve import solve_case
 from planner.validate import case_from_raw
+from planner.value.tables import describe_shortfalls
 
 __all__ = ["GapEstimate", "optimality_gap"]
 
@@ -89,9 +90,10 @@ def optimality_gap(
         case, _ = case_from_raw(sampled_copy(source.raw, named))
         outcome = solve_case(case, options)
         if outcome.objective is None:
+            where = f"; {describe_shortfalls(outcome.diagnosis, 3)}" if outcome.diagnosis else ""
             raise PlannerError(
                 f"replication {k + 1}: the sampled case did not solve ({outcome.status}: "
-                f"{outcome.message})",
+                f"{outcome.message}{where})",
                 3 if outcome.status == "infeasible" else 4,
             )
         bound = outcome.objective - (outcome.mip_gap or 0.0) * abs(outcome.objective)
