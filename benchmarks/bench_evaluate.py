@@ -33,8 +33,11 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +62,7 @@ from planner.solve import solve_case  # noqa: E402
 from planner.validate import case_from_raw  # noqa: E402
 
 BUNDLED = ROOT / "inputs" / "alliance-2026"
+SAMPLE_EVERY = 0.05  # seconds between readings of the resident memory while HiGHS runs
 HAZARDS = ROOT / "examples" / "sampled_bans" / "hazards.csv"
 
 
@@ -165,6 +169,28 @@ def _rss_gb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e9
 
 
+@contextmanager
+def _resident_peak(figures: dict[str, float], key: str) -> Iterator[None]:
+    """`figures[key]`: the largest resident memory seen while the block runs, GB, read every
+    SAMPLE_EVERY seconds by a thread (getrusage's peak covers the process's whole life, and
+    the build before HiGHS may have set it)."""
+    stop = threading.Event()
+    figures[key] = _rss_gb()
+
+    def sample() -> None:
+        while not stop.wait(SAMPLE_EVERY):
+            figures[key] = max(figures[key], _rss_gb())
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        figures[key] = max(figures[key], _rss_gb())
+
+
 def _peak_gb() -> float:
     """This process's peak resident memory so far, GB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
@@ -210,9 +236,12 @@ def _lp_relaxation(highs: highspy.Highs, integers: np.ndarray, limit: float) -> 
     kind = np.full(len(integers), highspy.HighsVarType.kContinuous.value, dtype=np.uint8)
     highs.changeColsIntegrality(len(integers), integers, kind)
     limit_time(highs, limit)
+    memory: dict[str, float] = {}
     cpu, started = time.process_time(), time.perf_counter()
-    highs.run()
+    with _resident_peak(memory, "lp_resident_peak_gb"):
+        highs.run()
     return {
+        **memory,
         "lp_cpu": time.process_time() - cpu,
         "lp_seconds": time.perf_counter() - started,
         "lp_status": highs.modelStatusToString(highs.getModelStatus()),
@@ -243,8 +272,10 @@ def _mip(highs: highspy.Highs, limit: float, default_gap: float) -> dict[str, An
     for event in events:
         event.subscribe(record)
     limit_time(highs, limit)
+    memory: dict[str, float] = {}
     start = {name: clock() for name, clock in clocks.items()}
-    highs.run()
+    with _resident_peak(memory, "mip_resident_peak_gb"):
+        highs.run()
     spent = {name: clock() - start[name] for name, clock in clocks.items()}
     for event in events:
         event.unsubscribe(record)
@@ -260,6 +291,7 @@ def _mip(highs: highspy.Highs, limit: float, default_gap: float) -> dict[str, An
     figures.update(reached)
     return {
         **figures,
+        **memory,
         "mip_seconds": spent["seconds"],
         "mip_cpu": spent["cpu"],
         "mip_status": highs.modelStatusToString(status),
@@ -335,7 +367,7 @@ def _mip_cells(row: dict[str, Any]) -> str:
         f"{row['mip_status']} after {_seconds(row['mip_seconds'])} s "
         f"({_seconds(row['mip_cpu'])} CPU s) | "
         f"{gap} | {_seconds(row['mip_cpu_to_1pct'])} | "
-        f"{_seconds(row['mip_cpu_to_default_gap'])} | {row['mip_peak_gb']:.2f}"
+        f"{_seconds(row['mip_cpu_to_default_gap'])} | {row['mip_resident_peak_gb']:.2f}"
     )
 
 
@@ -348,13 +380,15 @@ def size_section(sizes: list[dict[str, Any]], options: dict[str, Any]) -> list[s
         f" s), and up to N = {options['mip_up_to']} the MIP at the case's default gap with a "
         f"{options['mip_time_limit']:g} s limit (wall time, as HiGHS counts it), with the CPU "
         "seconds at which HiGHS first reported a gap of 1% and of the default. Peak memory is "
-        "the process's peak resident size (`getrusage`) after each step; the Pyomo model is "
-        "dropped before HiGHS runs, so what HiGHS itself adds is the LP's or MIP's peak above "
-        "the resident memory just before its run.",
+        "the process's resident size: its peak (`getrusage`) for the build and hand-off, and "
+        f"for the LP and the MIP the largest reading while HiGHS ran (every {SAMPLE_EVERY:g} "
+        "s). The Pyomo model is dropped before HiGHS runs, so what HiGHS itself adds is the "
+        "LP's or MIP's peak above the resident memory just before (HiGHS's copy of the model "
+        "is part of that).",
         "",
         "| N | scenarios | tree nodes | columns | rows | nonzeros | build + hand-off CPU s (peak "
-        "GB) | resident GB before HiGHS runs | LP CPU s | LP status | LP peak GB | MIP | MIP gap "
-        "| CPU s to 1% | CPU s to default gap | MIP peak GB |",
+        "GB) | resident GB before HiGHS runs | LP CPU s | LP status | GB while the LP ran | MIP "
+        "| MIP gap | CPU s to 1% | CPU s to default gap | GB while the MIP ran |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in sizes:
@@ -362,7 +396,7 @@ def size_section(sizes: list[dict[str, Any]], options: dict[str, Any]) -> list[s
             f"| {row['N']} | {row['scenarios']} | {row['tree_nodes']} | {row['columns']:,} | "
             f"{row['rows']:,} | {row['nonzeros']:,} | {row['build_and_handoff_cpu']:.1f} "
             f"({row['handoff_peak_gb']:.2f}) | {row['before_highs_gb']:.2f} | "
-            f"{row['lp_cpu']:,.1f} | {row['lp_status']} | {row['lp_peak_gb']:.2f} | "
+            f"{row['lp_cpu']:,.1f} | {row['lp_status']} | {row['lp_resident_peak_gb']:.2f} | "
             f"{_mip_cells(row)} |"
         )
     return lines
@@ -383,61 +417,77 @@ def _power_crossing(n: np.ndarray, values: np.ndarray, limit: float) -> tuple[fl
     return float(exponent), float(np.exp((np.log(limit) - intercept) / exponent))
 
 
+Crossings = dict[str, float]  # what crosses a limit -> the N where it does (fitted)
+
+
 def limits(sizes: list[dict[str, Any]]) -> list[str]:
     """Where the extensive form stops fitting 24 GB or an hour, fitted to the curves above."""
     n = np.array([row["N"] for row in sizes], dtype=float)
     per_n, _ = _linear_crossing(n, np.array([row["columns"] for row in sizes], float), 0.0)
-    lp_gb, n_lp_gb = _linear_crossing(n, np.array([row["lp_peak_gb"] for row in sizes]), GB)
+    lp_gb, n_lp_gb = _linear_crossing(
+        n, np.array([row["lp_resident_peak_gb"] for row in sizes]), GB
+    )
+    crossings: Crossings = {f"{GB:.0f} GB while the LP relaxation is solved": n_lp_gb}
     lines = [
         "",
         "## Where the extensive form stops, and the next step",
         "",
         "Measured: every figure in the tables above. Extrapolated: every N below at which a "
         "limit is crossed, from least-squares fits to those figures (lines for memory, power "
-        "laws for time), far beyond the largest N measured.",
+        "laws for CPU time), beyond the largest N measured.",
         "",
         f"- Size: {per_n:,.0f} columns per sampled scenario (a line through all N).",
-        f"- Memory: the peak with HiGHS's LP relaxation grows by {lp_gb * 1000:.1f} MB per "
-        f"scenario and would reach {GB:.0f} GB near N = {n_lp_gb:,.0f}.",
+        f"- Memory while HiGHS solves the LP relaxation: {lp_gb * 1000:.1f} MB more per "
+        f"scenario, {GB:.0f} GB near N = {n_lp_gb:,.0f}.",
     ]
-    lines += _mip_memory(sizes) + _time_limits(sizes)
+    lines += _mip_memory(sizes, crossings) + _time_limits(sizes, crossings)
+    first = min(crossings, key=crossings.__getitem__)
+    lines += [
+        "",
+        f"The first limit the fits cross is {first}, near N = {crossings[first]:,.0f} "
+        "(extrapolated); the MIP rows above say up to which N it was measured to finish.",
+    ]
     return lines + _next_step()
 
 
-def _mip_memory(sizes: list[dict[str, Any]]) -> list[str]:
-    solved = [row for row in sizes if "mip_peak_gb" in row]
+def _mip_memory(sizes: list[dict[str, Any]], crossings: Crossings) -> list[str]:
+    solved = [row for row in sizes if "mip_resident_peak_gb" in row]
     if len(solved) < 2:
         return []
     n = np.array([row["N"] for row in solved], dtype=float)
-    growth, n_gb = _linear_crossing(n, np.array([row["mip_peak_gb"] for row in solved]), GB)
+    growth, n_gb = _linear_crossing(
+        n, np.array([row["mip_resident_peak_gb"] for row in solved]), GB
+    )
+    crossings[f"{GB:.0f} GB while the MIP runs"] = n_gb
     return [
-        f"- Memory of the MIP within its time limit: {growth * 1000:.1f} MB per scenario, "
-        f"{GB:.0f} GB near N = {n_gb:,.0f}; branch and bound's tree grows with time as well, "
-        "so a longer search needs more than this line says."
+        f"- Memory while the MIP runs, within its time limit: {growth * 1000:.1f} MB per "
+        f"scenario, {GB:.0f} GB near N = {n_gb:,.0f}; branch and bound's tree grows with time "
+        "as well, so a longer search needs more than this line says."
     ]
 
 
-def _time_limits(sizes: list[dict[str, Any]]) -> list[str]:
+def _time_limits(sizes: list[dict[str, Any]], crossings: Crossings) -> list[str]:
     lp = [row for row in sizes if row["lp_status"] == "Optimal" and row["lp_cpu"] > 0]
     lines = []
     if len(lp) >= 2:
         exponent, n_hour = _power_crossing(
             np.array([row["N"] for row in lp], float), np.array([row["lp_cpu"] for row in lp]), HOUR
         )
+        crossings["an hour of CPU for the LP relaxation"] = n_hour
         lines.append(
             f"- LP relaxation: CPU time grows as N^{exponent:.2f} and would take an hour near "
-            f"N = {n_hour:,.0f}. The MIP solves this LP at its root before anything else, so "
-            "this is an upper bound on the N whose MIP fits in an hour."
+            f"N = {n_hour:,.0f}. The MIP solves a presolved form of this LP at its root before "
+            "it branches, so this is a rough ceiling for the MIP too (not a strict bound)."
         )
     for key, words in (
         ("mip_cpu_to_1pct", "a 1% gap"),
         ("mip_cpu_to_default_gap", "the default gap"),
     ):
-        lines.append(_mip_time_line(sizes, key, words))
+        lines.append(_mip_time_line(sizes, key, words, crossings))
     return lines
 
 
-def _mip_time_line(sizes: list[dict[str, Any]], key: str, words: str) -> str:
+def _mip_time_line(sizes: list[dict[str, Any]], key: str, words: str, crossings: Crossings) -> str:
     tried = [row for row in sizes if "mip_status" in row]
     reached = [row for row in tried if row[key] is not None]
     missed = [f"N = {row['N']}" for row in tried if row[key] is None]
@@ -445,20 +495,28 @@ def _mip_time_line(sizes: list[dict[str, Any]], key: str, words: str) -> str:
     text = f"- MIP to {words}: {measured or 'not reached at any N'}"
     if missed:
         text += f"; not within the {tried[0]['mip_time_limit']:g} s limit at {', '.join(missed)}"
-    if len(reached) >= 2:
-        exponent, n_hour = _power_crossing(
-            np.array([row["N"] for row in reached], float),
-            np.array([max(row[key], 1e-3) for row in reached]),
-            HOUR,
+    if len(reached) < 2:
+        return text + "."
+    exponent, n_hour = _power_crossing(
+        np.array([row["N"] for row in reached], float),
+        np.array([max(row[key], 1e-3) for row in reached]),
+        HOUR,
+    )
+    if exponent <= 0:
+        return (
+            text + ". The reached times do not grow with N (branch and bound's luck dominates "
+            "at these sizes): no hour is fitted from them."
         )
-        text += (
-            f". A power law through the reached points grows as N^{exponent:.2f} and "
-            f"reaches an hour near N = {n_hour:,.0f}"
-            if exponent > 0
-            else ". The reached times do not grow with N (branch and bound's luck dominates "
-            "at these sizes): no hour is fitted from them"
+    crossings[f"an hour of CPU for the MIP to reach {words}"] = n_hour
+    return (
+        text + f". A power law through the reached points grows as N^{exponent:.2f} and "
+        f"reaches an hour near N = {n_hour:,.0f}"
+        + (
+            " (the N that missed the limit are not in the fit, so the true N is lower)."
+            if missed
+            else "."
         )
-    return text + "."
+    )
 
 
 def _next_step() -> list[str]:
