@@ -209,18 +209,16 @@ class Evaluator:
             + float(offer_costs(self._model.data, self._accepted, multiplier).sum())
             - self.beyond * penalties
         )
-        obligation_keys = self._model.obligations.keys
+        below_obligation = {}
+        for i in _positive(below):
+            r, m, t = self._model.obligations.keys[i]
+            below_obligation[m, r, t] = float(below[i])
         return ScenarioResult(
             cost,
             "optimal",
             {columns.shortage_keys[i]: float(beyond[i]) for i in _positive(beyond)},
             {self._model.pool[i][0]: float(not_found[i]) for i in _positive(not_found)},
-            {
-                (obligation_keys[i][1], obligation_keys[i][0], obligation_keys[i][2]): float(
-                    below[i]
-                )
-                for i in _positive(below)
-            },
+            below_obligation,
         )
 
     def _set_scenario(

@@ -123,9 +123,8 @@ def warm_start_order(scenarios: Sequence[SampledScenario]) -> list[int]:
 
     Each scenario is re-solved from the previous one's basis, so the fewer bounds change
     between neighbours the fewer simplex iterations it takes: sorted by their δ(x,m,t) entries,
-    scenarios that ban the same sources and minerals from the same year follow each other
-    (about an eighth fewer iterations on the bundled case's sampled bans). Results are put back
-    in the sample's order, so the order changes nothing but the time.
+    scenarios that ban the same sources and minerals from the same year follow each other.
+    Results are put back in the sample's order, so the order changes nothing but the time.
     """
     keys = [sorted(s.share_lost.items()) for s in scenarios]
     return sorted(range(len(scenarios)), key=keys.__getitem__)
