@@ -474,10 +474,17 @@ def _time_limits(sizes: list[dict[str, Any]], crossings: Crossings) -> list[str]
             np.array([row["N"] for row in lp], float), np.array([row["lp_cpu"] for row in lp]), HOUR
         )
         crossings["an hour of CPU for the LP relaxation"] = n_hour
+        unfinished = [
+            f"N = {row['N']} ({row['lp_status']}, {row['lp_cpu']:,.0f} CPU s)"
+            for row in sizes
+            if row not in lp
+        ]
         lines.append(
-            f"- LP relaxation: CPU time grows as N^{exponent:.2f} and would take an hour near "
-            f"N = {n_hour:,.0f}. The MIP solves a presolved form of this LP at its root before "
-            "it branches, so this is a rough ceiling for the MIP too (not a strict bound)."
+            f"- LP relaxation: CPU time grows as N^{exponent:.2f} over the N it finished at and "
+            f"would take an hour near N = {n_hour:,.0f}"
+            + (f"; it did not finish at {', '.join(unfinished)}" if unfinished else "")
+            + ". The MIP solves a presolved form of this LP at its root before it branches, "
+            "so this is a rough ceiling for the MIP too (not a strict bound)."
         )
     for key, words in (
         ("mip_cpu_to_1pct", "a 1% gap"),
