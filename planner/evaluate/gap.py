@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
@@ -36,6 +36,7 @@ from planner.scenarios.case_copy import name_samples, sampled_copy
 from planner.scenarios.command import HazardCase
 from planner.solve import solve_case
 from planner.validate import case_from_raw
+from planner.value.tables import describe_shortfalls
 
 __all__ = ["GapEstimate", "optimality_gap"]
 
@@ -48,6 +49,8 @@ class GapEstimate:
     gaps: list[float]  # G_k
     candidate: list[float]  # (1/n)·Σ Cost(x̂, ξ_ki)
     optimum: list[float]  # z*_k (lower bound)
+    # Batches whose solve stopped at its time limit: replication k (from 1) -> its MIP gap.
+    stopped: dict[int, float] = field(default_factory=dict)
 
     @property
     def mean(self) -> float:
@@ -79,6 +82,7 @@ def optimality_gap(
     evaluator = Evaluator(source.certain, plan)
     options = options or SolveOptions(coverage_duals=False, diagnose=False)
     gaps, candidate, optimum = [], [], []
+    stopped: dict[int, float] = {}
     for k in range(replications):
         # Seeds apart from the evaluation's own stream (seed) so batches are fresh samples.
         scenarios = source.sample(batch, seed=seed + 1_000_003 * (k + 1))
@@ -86,12 +90,15 @@ def optimality_gap(
         case, _ = case_from_raw(sampled_copy(source.raw, named))
         outcome = solve_case(case, options)
         if outcome.objective is None:
+            where = f"; {describe_shortfalls(outcome.diagnosis, 3)}" if outcome.diagnosis else ""
             raise PlannerError(
                 f"replication {k + 1}: the sampled case did not solve ({outcome.status}: "
-                f"{outcome.message})",
+                f"{outcome.message}{where})",
                 3 if outcome.status == "infeasible" else 4,
             )
         bound = outcome.objective - (outcome.mip_gap or 0.0) * abs(outcome.objective)
+        if outcome.status != "optimal":  # a time limit: the bound is the solver's, still valid
+            stopped[k + 1] = outcome.mip_gap or 0.0
         results = [evaluator.solve(s.share_lost, s.multiplier) for s in scenarios]
         mean = summarise(scenarios, results).mean
         candidate.append(mean)
@@ -99,4 +106,4 @@ def optimality_gap(
         gaps.append(mean - bound)
         if progress is not None:
             progress(k + 1, replications)
-    return GapEstimate(batch, gaps, candidate, optimum)
+    return GapEstimate(batch, gaps, candidate, optimum, stopped)

@@ -40,7 +40,7 @@ import numpy as np
 from planner.case import Case
 from planner.evaluate.adapter import compile_single_scenario
 from planner.evaluate.first_stage import FirstStage
-from planner.models.evaluation import offer_costs
+from planner.models.evaluation import ScenarioColumns, offer_costs
 
 __all__ = ["Evaluator", "ScenarioResult"]
 
@@ -61,6 +61,11 @@ class ScenarioResult:
     below_obligation: dict[tuple[str, str, int], float] = field(default_factory=dict)
 
 
+def _positive(values: np.ndarray) -> list[int]:
+    """Positions of the values above the tolerance (few: most scenarios have none)."""
+    return np.flatnonzero(values > _TOLERANCE).tolist()
+
+
 class Evaluator:
     """One plan on one case, ready to be evaluated scenario after scenario."""
 
@@ -71,6 +76,7 @@ class Evaluator:
         highs.setOptionValue("threads", 1)
         self._fix(plan)
         self._accepted = [o for o in model.scenario.offer_names if o in plan.accepted]
+        self._positions = _ScenarioPositions.of(model.scenario, model.data.end_year)
         # The fixed columns' costs are constants: taken out of the LP (a fixed capex of 1e9
         # would otherwise set the LP's cost range) and added back to each scenario's cost.
         costs = np.asarray(highs.getLp().col_cost_)
@@ -203,24 +209,16 @@ class Evaluator:
             + float(offer_costs(self._model.data, self._accepted, multiplier).sum())
             - self.beyond * penalties
         )
+        below_obligation = {}
+        for i in _positive(below):
+            r, m, t = self._model.obligations.keys[i]
+            below_obligation[m, r, t] = float(below[i])
         return ScenarioResult(
             cost,
             "optimal",
-            {
-                k: float(v)
-                for k, v in zip(columns.shortage_keys, beyond, strict=True)
-                if v > _TOLERANCE
-            },
-            {
-                key: float(v)
-                for (key, _), v in zip(self._model.pool, not_found, strict=True)
-                if v > _TOLERANCE
-            },
-            {
-                (m, r, t): float(v)
-                for (r, m, t), v in zip(self._model.obligations.keys, below, strict=True)
-                if v > _TOLERANCE
-            },
+            {columns.shortage_keys[i]: float(beyond[i]) for i in _positive(beyond)},
+            {self._model.pool[i][0]: float(not_found[i]) for i in _positive(not_found)},
+            below_obligation,
         )
 
     def _set_scenario(
@@ -228,19 +226,27 @@ class Evaluator:
         share_lost: Mapping[tuple[str, str, int], float],
         multiplier: Mapping[tuple[str, int], float],
     ) -> None:
-        highs, columns = self._highs, self._model.scenario
+        """One call per kind of change, with vectors filled from the scenario's few entries.
+
+        A scenario lists only its δ > 0 and μ ≠ 1 (a few dozen), so the vectors are filled
+        from those entries by position rather than by looking up every column's key.
+        """
+        highs, columns, positions = self._highs, self._model.scenario, self._positions
         count = len(columns.supply_columns)
         if count:
-            delta = np.array([share_lost.get(k, 0.0) for k in columns.supply_keys])
-            mu = np.array([multiplier.get((m, t), 1.0) for _x, m, t in columns.supply_keys])
+            delta = np.zeros(count)
+            for key, share in share_lost.items():
+                i = positions.supply.get(key)
+                if i is not None:
+                    delta[i] = share
+            mu = positions.multipliers(multiplier, positions.supply_prices, count)
             highs.changeColsBounds(
                 count, columns.supply_columns, np.zeros(count), (1.0 - delta) * columns.available
             )
             highs.changeColsCost(count, columns.supply_columns, columns.supply_base_cost * mu)
         count = len(columns.terminal_columns)
         if count:
-            end = self._model.data.end_year
-            mu = np.array([multiplier.get((m, end), 1.0) for m in columns.terminal_minerals])
+            mu = positions.multipliers(multiplier, positions.terminal_prices, count)
             costs = columns.terminal_holding - columns.terminal_base_credit * mu
             highs.changeColsCost(count, columns.terminal_columns, costs)
         self._set_obligations(share_lost)
@@ -258,6 +264,48 @@ class Evaluator:
         waived = obligations.years >= np.array([first.get(m, never) for m in obligations.minerals])
         lower = np.where(waived, -np.inf, self._obligation_held)
         changed = np.flatnonzero(lower != self._obligation_lower)
-        for i in changed:  # few rows change from one scenario to the next
-            self._highs.changeRowBounds(int(obligations.rows[i]), float(lower[i]), np.inf)
+        if len(changed):
+            self._highs.changeRowsBounds(  # type: ignore[attr-defined]  # not in highspy's stubs
+                len(changed),
+                obligations.rows[changed],
+                lower[changed],
+                np.full(len(changed), np.inf),
+            )
         self._obligation_lower = lower
+
+
+@dataclass(frozen=True)
+class _ScenarioPositions:
+    """Where each δ(x,m,t) and μ(m,t) of a scenario goes in the vectors of `ScenarioColumns`."""
+
+    supply: dict[tuple[str, str, int], int]  # (x, m, t) -> position among supply columns
+    supply_prices: dict[tuple[str, int], np.ndarray]  # (m, t) -> positions priced at P(m,t)
+    terminal_prices: dict[tuple[str, int], np.ndarray]  # (m, end) -> terminal positions
+
+    @classmethod
+    def of(cls, columns: ScenarioColumns, end: int) -> _ScenarioPositions:
+        supply_prices: dict[tuple[str, int], list[int]] = {}
+        for i, (_x, m, t) in enumerate(columns.supply_keys):
+            supply_prices.setdefault((m, t), []).append(i)
+        terminal_prices: dict[tuple[str, int], list[int]] = {}
+        for i, m in enumerate(columns.terminal_minerals):
+            terminal_prices.setdefault((m, end), []).append(i)
+        return cls(
+            {key: i for i, key in enumerate(columns.supply_keys)},
+            {key: np.array(found) for key, found in supply_prices.items()},
+            {key: np.array(found) for key, found in terminal_prices.items()},
+        )
+
+    @staticmethod
+    def multipliers(
+        multiplier: Mapping[tuple[str, int], float],
+        positions: dict[tuple[str, int], np.ndarray],
+        count: int,
+    ) -> np.ndarray:
+        """μ at each position: 1 unless the scenario's multiplier of its (m, t) says otherwise."""
+        mu = np.ones(count)
+        for key, value in multiplier.items():
+            found = positions.get(key)
+            if found is not None:
+                mu[found] = value
+        return mu
