@@ -59,6 +59,10 @@ HAZARDS = ROOT / "examples" / "sampled_bans" / "hazards.csv"
 SYNTHETIC_SCALES = (0.1, 0.25, 1.0)
 QUICK = ("bundled", "price x1.5 NdPr oxide", "budget x0.5", "synthetic-0.1")
 WITHIN = 0.01  # "a plan within 1% gap"
+# old: SolveOptions(baseline=True); new: the current code; settings: the current code's HiGHS
+# settings (planner.solve.SEARCH_SETTINGS) without the heuristic first plan, which tells what
+# the first plan itself buys.
+FORMULATIONS = ("old", "new", "settings")
 
 
 # The cases.
@@ -172,7 +176,7 @@ def measure(name: str, formulation: str, time_limit: float) -> dict[str, Any]:
         highs.cbMipLogging.subscribe(search.record)
         highs.cbMipImprovingSolution.subscribe(search.record)
         highs.cbMipInterrupt.subscribe(search.record)
-        configure_search(compiled, built, options)
+        configure_search(compiled, built, options, start=formulation != "settings")
         search.start_seconds = time.process_time() - started
         status, message = run(highs, options.time_limit)
         seconds = time.process_time() - started
@@ -296,16 +300,17 @@ def solve_in_child(name: str, formulation: str, time_limit: float) -> dict[str, 
 
 
 def run_set(
-    names: list[str], time_limit: float, command: str, keep: Path | None
+    names: list[str], time_limit: float, command: str, keep: Path | None, variants: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    """Solve every case both ways, alternating which goes first; each record is printed and,
-    with `keep`, appended to that file as it comes (with the command and commit that made it)."""
+    """Solve every case each of the `variants` ways, rotating which goes first; each record is
+    printed and, with `keep`, appended to that file as it comes (with the command and commit
+    that made it)."""
     records = []
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     for i, name in enumerate(names):
-        order = ("old", "new") if i % 2 == 0 else ("new", "old")
+        order = variants[i % len(variants) :] + variants[: i % len(variants)]
         for formulation in order:
             record = solve_in_child(name, formulation, time_limit)
             record.update(command=command, commit=commit, time_limit=time_limit)
@@ -416,6 +421,7 @@ def targets(records: list[dict[str, Any]], time_limit: float) -> list[str]:
             f"{ratio:.2f} (target ≤ 0.50; a solve stopped at its time limit counts with the CPU "
             "seconds it had used)."
         )
+    lines.extend(_settings_only(by, names))
     for formulation in ("old", "new"):
         base = by.get(("bundled", formulation), {}).get("seconds")
         neighbours = [by[n, formulation]["seconds"] for n in names if is_neighbour(n)]
@@ -448,6 +454,28 @@ def targets(records: list[dict[str, Any]], time_limit: float) -> list[str]:
         else f"- Objectives disagree beyond their gaps on: {', '.join(disagree)}"
     )
     return lines
+
+
+def _settings_only(by: dict[tuple[str, str], dict[str, Any]], names: list[str]) -> list[str]:
+    """The geometric means of the cases also solved with the settings but no first plan."""
+    solved = [n for n in names if "seconds" in by.get((n, "settings"), {})]
+    if not solved:
+        return []
+    means = {
+        f: geometric_mean([by[n, f]["seconds"] for n in solved]) for f in FORMULATIONS
+    }
+    within = {
+        f: geometric_mean([by[n, f].get("within_seconds", math.nan) for n in solved])
+        for f in FORMULATIONS
+    }
+    return [
+        f"- The {len(solved)} cases also solved with SEARCH_SETTINGS but no heuristic first "
+        f"plan (settings): geometric-mean MIP CPU seconds old {means['old']:.2f}, settings "
+        f"{means['settings']:.2f}, new {means['new']:.2f}; settings/old "
+        f"{means['settings'] / means['old']:.2f}, new/old {means['new'] / means['old']:.2f}; "
+        f"geometric-mean s to 1% old {within['old']:.2f}, settings {within['settings']:.2f}, "
+        f"new {within['new']:.2f}."
+    ]
 
 
 def _disagree(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -513,7 +541,12 @@ def main() -> None:
         help=f"write {DIAGNOSIS.name}: relaxation against optimum for these cases",
     )
     parser.add_argument("--one", help=argparse.SUPPRESS)
-    parser.add_argument("--formulation", choices=("old", "new"), help=argparse.SUPPRESS)
+    parser.add_argument("--formulation", choices=FORMULATIONS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--with-settings",
+        action="store_true",
+        help="also solve each case with SEARCH_SETTINGS but no heuristic first plan",
+    )
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(measure(args.one, args.formulation or "new", args.time_limit)))
@@ -542,7 +575,9 @@ def main() -> None:
     if args.family:
         names = [n for n in names if family(n) == args.family]
     command = " ".join(["python benchmarks/bench_mip.py", *map(_quoted, sys.argv[1:])])
-    records = run_set(names, args.time_limit, command, RECORDS if args.write else None)
+    variants = FORMULATIONS if args.with_settings else ("old", "new")
+    keep = RECORDS if args.write else None
+    records = run_set(names, args.time_limit, command, keep, variants)
     print(markdown(records))
     if args.write:
         RESULTS.write_text(markdown(kept_records()))
