@@ -461,9 +461,7 @@ def _settings_only(by: dict[tuple[str, str], dict[str, Any]], names: list[str]) 
     solved = [n for n in names if "seconds" in by.get((n, "settings"), {})]
     if not solved:
         return []
-    means = {
-        f: geometric_mean([by[n, f]["seconds"] for n in solved]) for f in FORMULATIONS
-    }
+    means = {f: geometric_mean([by[n, f]["seconds"] for n in solved]) for f in FORMULATIONS}
     within = {
         f: geometric_mean([by[n, f].get("within_seconds", math.nan) for n in solved])
         for f in FORMULATIONS
@@ -525,6 +523,7 @@ def main() -> None:
         choices=("bundled", "sampled", "synthetic"),
         help="only the bundled case and its neighbours, the sampled case or the synthetic cases",
     )
+    parser.add_argument("--skip", nargs="+", default=[], help="leave these cases out")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per solve")
     parser.add_argument(
         "--write",
@@ -574,6 +573,7 @@ def main() -> None:
         names = [n for n in names if n in args.only]
     if args.family:
         names = [n for n in names if family(n) == args.family]
+    names = [n for n in names if n not in args.skip]
     command = " ".join(["python benchmarks/bench_mip.py", *map(_quoted, sys.argv[1:])])
     variants = FORMULATIONS if args.with_settings else ("old", "new")
     keep = RECORDS if args.write else None
