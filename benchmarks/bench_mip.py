@@ -23,8 +23,11 @@ start's heuristic included, the model build and hand-off not), the nodes, the ro
 plan at the end against the dual bound when the root node was done), the final gap, the
 objective and the CPU seconds until a plan within 1% of the bound was known.
 
+`--with-settings` adds a third solve per case (``settings``: the current HiGHS settings without
+the heuristic first plan, which tells what that plan buys; benchmarks/mip-first-plan.md).
 `--quick` runs a small subset for development; `--write` writes benchmarks/mip-results.md with
-the command that made it. With `--one NAME --formulation old|new` the script measures a single
+the command that made it (`--output STEM`: benchmarks/STEM.jsonl and .md instead). With
+`--one NAME --formulation old|new|settings` the script measures a single
 solve and prints its figures as JSON (what each fresh process runs).
 """
 
