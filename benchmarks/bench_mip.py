@@ -23,8 +23,11 @@ start's heuristic included, the model build and hand-off not), the nodes, the ro
 plan at the end against the dual bound when the root node was done), the final gap, the
 objective and the CPU seconds until a plan within 1% of the bound was known.
 
+`--with-settings` adds a third solve per case (``settings``: the current HiGHS settings without
+the heuristic first plan, which tells what that plan buys; benchmarks/mip-first-plan.md).
 `--quick` runs a small subset for development; `--write` writes benchmarks/mip-results.md with
-the command that made it. With `--one NAME --formulation old|new` the script measures a single
+the command that made it (`--output STEM`: benchmarks/STEM.jsonl and .md instead). With
+`--one NAME --formulation old|new|settings` the script measures a single
 solve and prints its figures as JSON (what each fresh process runs).
 """
 
@@ -59,6 +62,10 @@ HAZARDS = ROOT / "examples" / "sampled_bans" / "hazards.csv"
 SYNTHETIC_SCALES = (0.1, 0.25, 1.0)
 QUICK = ("bundled", "price x1.5 NdPr oxide", "budget x0.5", "synthetic-0.1")
 WITHIN = 0.01  # "a plan within 1% gap"
+# old: SolveOptions(baseline=True); new: the current code; settings: the current code's HiGHS
+# settings (planner.solve.SEARCH_SETTINGS) without the heuristic first plan, which tells what
+# the first plan itself buys.
+FORMULATIONS = ("old", "new", "settings")
 
 
 # The cases.
@@ -172,7 +179,7 @@ def measure(name: str, formulation: str, time_limit: float) -> dict[str, Any]:
         highs.cbMipLogging.subscribe(search.record)
         highs.cbMipImprovingSolution.subscribe(search.record)
         highs.cbMipInterrupt.subscribe(search.record)
-        configure_search(compiled, built, options)
+        configure_search(compiled, built, options, start=formulation != "settings")
         search.start_seconds = time.process_time() - started
         status, message = run(highs, options.time_limit)
         seconds = time.process_time() - started
@@ -296,16 +303,17 @@ def solve_in_child(name: str, formulation: str, time_limit: float) -> dict[str, 
 
 
 def run_set(
-    names: list[str], time_limit: float, command: str, keep: Path | None
+    names: list[str], time_limit: float, command: str, keep: Path | None, variants: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    """Solve every case both ways, alternating which goes first; each record is printed and,
-    with `keep`, appended to that file as it comes (with the command and commit that made it)."""
+    """Solve every case each of the `variants` ways, rotating which goes first; each record is
+    printed and, with `keep`, appended to that file as it comes (with the command and commit
+    that made it)."""
     records = []
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     for i, name in enumerate(names):
-        order = ("old", "new") if i % 2 == 0 else ("new", "old")
+        order = variants[i % len(variants) :] + variants[: i % len(variants)]
         for formulation in order:
             record = solve_in_child(name, formulation, time_limit)
             record.update(command=command, commit=commit, time_limit=time_limit)
@@ -317,13 +325,13 @@ def run_set(
     return records
 
 
-def kept_records() -> list[dict[str, Any]]:
-    """The records of every run kept in RECORDS, the last one per case and formulation, in
+def kept_records(records: Path = RECORDS) -> list[dict[str, Any]]:
+    """The records of every run kept in `records`, the last one per case and formulation, in
     the order of the set."""
-    if not RECORDS.exists():
+    if not records.exists():
         return []
     last = {}
-    for line in RECORDS.read_text().splitlines():
+    for line in records.read_text().splitlines():
         record = json.loads(line)
         last[record["name"], record["formulation"]] = record
     order = {name: i for i, name in enumerate(instances())}
@@ -416,6 +424,7 @@ def targets(records: list[dict[str, Any]], time_limit: float) -> list[str]:
             f"{ratio:.2f} (target ≤ 0.50; a solve stopped at its time limit counts with the CPU "
             "seconds it had used)."
         )
+    lines.extend(_settings_only(by, names))
     for formulation in ("old", "new"):
         base = by.get(("bundled", formulation), {}).get("seconds")
         neighbours = [by[n, formulation]["seconds"] for n in names if is_neighbour(n)]
@@ -450,6 +459,26 @@ def targets(records: list[dict[str, Any]], time_limit: float) -> list[str]:
     return lines
 
 
+def _settings_only(by: dict[tuple[str, str], dict[str, Any]], names: list[str]) -> list[str]:
+    """The geometric means of the cases also solved with the settings but no first plan."""
+    solved = [n for n in names if "seconds" in by.get((n, "settings"), {})]
+    if not solved:
+        return []
+    means = {f: geometric_mean([by[n, f]["seconds"] for n in solved]) for f in FORMULATIONS}
+    within = {
+        f: geometric_mean([by[n, f].get("within_seconds", math.nan) for n in solved])
+        for f in FORMULATIONS
+    }
+    return [
+        f"- The {len(solved)} cases also solved with SEARCH_SETTINGS but no heuristic first "
+        f"plan (settings): geometric-mean MIP CPU seconds old {means['old']:.2f}, settings "
+        f"{means['settings']:.2f}, new {means['new']:.2f}; settings/old "
+        f"{means['settings'] / means['old']:.2f}, new/old {means['new'] / means['old']:.2f}; "
+        f"geometric-mean s to 1% old {within['old']:.2f}, settings {within['settings']:.2f}, "
+        f"new {within['new']:.2f}."
+    ]
+
+
 def _disagree(old: dict[str, Any], new: dict[str, Any]) -> bool:
     a, b = old.get("objective"), new.get("objective")
     if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
@@ -458,7 +487,7 @@ def _disagree(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return abs(a - b) / max(abs(a), abs(b)) > allowed
 
 
-def markdown(records: list[dict[str, Any]]) -> str:
+def markdown(records: list[dict[str, Any]], kept: Path = RECORDS) -> str:
     import highspy
 
     runs = list(dict.fromkeys((r["command"], r["commit"]) for r in records))
@@ -467,8 +496,8 @@ def markdown(records: list[dict[str, Any]]) -> str:
     parts = [
         "# MIP benchmark set",
         "",
-        f"Generated by {made}, each appending to mip-results.jsonl, from which "
-        "`python benchmarks/bench_mip.py --table` writes this file; do not edit by hand. "
+        f"Generated by {made}, each appending to {kept.name}, from which "
+        f"`{_table_command(kept)}` writes this file; do not edit by hand. "
         f"Measured on a 2-core x86_64 machine shared with other work "
         f"(Python {platform.python_version()}, HiGHS {highspy.Highs().version()}): every solve "
         "runs in its own process with one HiGHS thread and a time limit of "
@@ -497,6 +526,7 @@ def main() -> None:
         choices=("bundled", "sampled", "synthetic"),
         help="only the bundled case and its neighbours, the sampled case or the synthetic cases",
     )
+    parser.add_argument("--skip", nargs="+", default=[], help="leave these cases out")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per solve")
     parser.add_argument(
         "--write",
@@ -512,8 +542,18 @@ def main() -> None:
         metavar="NAME",
         help=f"write {DIAGNOSIS.name}: relaxation against optimum for these cases",
     )
+    parser.add_argument(
+        "--output",
+        default=RECORDS.stem,
+        help="the records and table files (in benchmarks/, .jsonl and .md) of --write and --table",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
-    parser.add_argument("--formulation", choices=("old", "new"), help=argparse.SUPPRESS)
+    parser.add_argument("--formulation", choices=FORMULATIONS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--with-settings",
+        action="store_true",
+        help="also solve each case with SEARCH_SETTINGS but no heuristic first plan",
+    )
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(measure(args.one, args.formulation or "new", args.time_limit)))
@@ -531,8 +571,9 @@ def main() -> None:
             parts.extend(diagnose(name))
         DIAGNOSIS.write_text("\n".join(parts))
         return
+    kept, results = HERE / f"{args.output}.jsonl", HERE / f"{args.output}.md"
     if args.table:
-        RESULTS.write_text(markdown(kept_records()))
+        results.write_text(markdown(kept_records(kept), kept))
         return
     names = list(instances())
     if args.quick:
@@ -541,11 +582,19 @@ def main() -> None:
         names = [n for n in names if n in args.only]
     if args.family:
         names = [n for n in names if family(n) == args.family]
+    names = [n for n in names if n not in args.skip]
     command = " ".join(["python benchmarks/bench_mip.py", *map(_quoted, sys.argv[1:])])
-    records = run_set(names, args.time_limit, command, RECORDS if args.write else None)
-    print(markdown(records))
+    variants = FORMULATIONS if args.with_settings else ("old", "new")
+    keep = kept if args.write else None
+    records = run_set(names, args.time_limit, command, keep, variants)
+    print(markdown(records, kept))
     if args.write:
-        RESULTS.write_text(markdown(kept_records()))
+        results.write_text(markdown(kept_records(kept), kept))
+
+
+def _table_command(kept: Path) -> str:
+    stem = "" if kept == RECORDS else f" --output {kept.stem}"
+    return f"python benchmarks/bench_mip.py --table{stem}"
 
 
 def _quoted(argument: str) -> str:

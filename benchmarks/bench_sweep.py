@@ -1,18 +1,22 @@
-"""How fast sweeps run: with and without model reuse, with 1 and 2 workers, side by side.
+"""How fast sweeps run: the code before issue 15 against today's, with 1 and 2 workers, side by
+side.
 
     python benchmarks/bench_sweep.py [--input CASE] [--runs N] [--write]
 
 First, where one run's time goes: the steps of one solve of the case, each timed in CPU seconds
-in this process (one HiGHS thread). Then the sweep that moves every mineral price through N
-multipliers from x0.9 to x1.1 (a typical sensitivity sweep: every run a full solve of a slightly
-different case) runs four times in this one invocation, alternating without and with reuse:
-1 worker without reuse (`planner sweep --no-reuse`), 1 worker with reuse, 2 workers without,
-2 workers with, each HiGHS with one thread. For each it reports the wall-clock time of the
-whole sweep (start-up, every solve, the workbook and charts), runs per minute, the CPU seconds
-of a run in its worker process (which other processes on the machine do not inflate), how many
-runs changed their model in place and how many started from another run's plan, and how far
-each run's objective is from the same run's without reuse. `--write` also writes the tables to
-benchmarks/sweep-results.md.
+in this process (one HiGHS thread, HiGHS's default search settings as before issue 15). Then the
+sweep that moves every mineral price through N multipliers from x0.9 to x1.1 (a typical
+sensitivity sweep: every run a full solve of a slightly different case) runs four times in this
+one invocation, alternating the two versions: 1 worker as before issue 15, 1 worker as now,
+2 workers as before, 2 workers as now, each HiGHS with one thread. "Before issue 15" is
+`--no-reuse` (every run builds and hands off its model) with `SolveOptions(baseline=True)`
+(HiGHS's default search settings, no first plan), which the sweep hands to every worker's solve;
+"now" is the default: reuse (`planner/reuse.py`) and the search of `planner.solve`. For each it
+reports the wall-clock time of the whole sweep (start-up, every solve, the workbook and charts),
+runs per minute, the CPU seconds of a run in its worker process (which other processes on the
+machine do not inflate), how many runs changed their model in place and how many started from
+another run's plan, and how far each run's objective is from the same run's before. `--write`
+also writes the tables to benchmarks/sweep-results.md.
 """
 
 from __future__ import annotations
@@ -47,7 +51,8 @@ from planner.sweep.store import read_runs
 from planner.validate import case_from_raw
 
 RESULTS = Path(__file__).resolve().parent / "sweep-results.md"
-CONFIGURATIONS = ((1, False), (1, True), (2, False), (2, True))  # (workers, reuse), in run order
+# (workers, now), in run order; now=False is the code before issue 15 (see the docstring)
+CONFIGURATIONS = ((1, False), (1, True), (2, False), (2, True))
 
 
 def profile_run(case_path: Path) -> dict[str, float]:
@@ -83,7 +88,7 @@ def profile_run(case_path: Path) -> dict[str, float]:
         highs.setOptionValue("mip_rel_gap", case.settings.mip_gap)
         started = timed("passModel", started)
         run(highs, None)
-        started = timed("MIP (HiGHS, one thread)", started)
+        started = timed("MIP (HiGHS, one thread, settings before issue 15)", started)
         compiled = standard.compiled(highs)
         _load_solution(compiled, built)
         _plan(built)
@@ -96,10 +101,12 @@ def read_case(case_path: Path) -> Case:
     return case_from_raw(read_raw(case_path))[0]
 
 
-def time_sweep(case: Path, folder: Path, runs: int, workers: int, reuse: bool) -> dict[str, Any]:
-    """Wall-clock seconds of a sweep of `runs` runs, and what its runs recorded."""
+def time_sweep(case: Path, folder: Path, runs: int, workers: int, now: bool) -> dict[str, Any]:
+    """Wall-clock seconds of a sweep of `runs` runs, and what its runs recorded; `now` False runs
+    it as before issue 15 (no reuse, the baseline search)."""
     definition = parse_definition(f"Minerals.price=x0.9:x1.1:{runs}", "bench")
-    options = SweepOptions(workers=workers, reuse=reuse, solve=SolveOptions(threads=1))
+    solve = SolveOptions(threads=1, baseline=not now)
+    options = SweepOptions(workers=workers, reuse=now, solve=solve)
     started = time.perf_counter()
     result = run_sweep(case, folder, definitions=[definition], options=options)
     wall = time.perf_counter() - started
@@ -120,11 +127,11 @@ def time_sweep(case: Path, folder: Path, runs: int, workers: int, reuse: bool) -
 
 
 def _largest_difference(sweeps: dict[tuple[int, bool], dict[str, Any]]) -> float:
-    """The largest relative difference between a run's objective with and without reuse."""
+    """The largest relative difference between a run's objective now and before."""
     largest = 0.0
     for workers in (1, 2):
-        reuse, rebuild = sweeps[(workers, True)], sweeps[(workers, False)]
-        for reused, rebuilt in zip(reuse["objectives"], rebuild["objectives"], strict=True):
+        now, before = sweeps[(workers, True)], sweeps[(workers, False)]
+        for reused, rebuilt in zip(now["objectives"], before["objectives"], strict=True):
             if reused is not None and rebuilt is not None:
                 largest = max(largest, abs(reused - rebuilt) / max(abs(rebuilt), 1.0))
     return largest
@@ -143,13 +150,14 @@ def _tables(
         ),
         f"| total | {total:.2f} | |",
         "",
-        "| workers | model reuse | runs | wall-clock | runs per minute | CPU seconds per run "
+        "| workers | version | runs | wall-clock | runs per minute | CPU seconds per run "
         "(mean) | models changed in place | runs warm-started |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for (workers, reuse), figures in sweeps.items():
+    for (workers, now), figures in sweeps.items():
+        version = "now (reuse, new search)" if now else "before issue 15 (--no-reuse, baseline)"
         lines.append(
-            f"| {workers} | {'yes' if reuse else 'no (--no-reuse)'} | {runs} "
+            f"| {workers} | {version} | {runs} "
             f"({figures['statuses']}) | {figures['wall']:.1f} s | {figures['per_minute']:.1f} | "
             f"{figures['cpu_mean']:.2f} | {figures['reused']} | {figures['warm']} |"
         )
@@ -159,23 +167,24 @@ def _tables(
 def _summary(
     sweeps: dict[tuple[int, bool], dict[str, Any]], load: tuple[float, float], mip_gap: float
 ) -> str:
-    def rate(workers: int, reuse: bool) -> float:
-        return float(sweeps[(workers, reuse)]["per_minute"])
+    def rate(workers: int, now: bool) -> float:
+        return float(sweeps[(workers, now)]["per_minute"])
 
-    def cpu(workers: int, reuse: bool) -> float:
-        return float(sweeps[(workers, reuse)]["cpu_mean"])
+    def cpu(workers: int, now: bool) -> float:
+        return float(sweeps[(workers, now)]["cpu_mean"])
 
     cores = os.cpu_count() or 1
     busy = load[0] > 0.5 * cores
     return (
-        f"With one worker, reuse gives {rate(1, True) / rate(1, False):.2f} times the runs per "
-        f"minute of rebuilding every run; with two workers, {rate(2, True) / rate(2, False):.2f} "
-        f"times. Two workers give {rate(2, True) / rate(1, True):.2f} times one worker's runs per "
-        f"minute with reuse ({rate(2, False) / rate(1, False):.2f} times without). In CPU "
-        f"seconds, which other work on the machine inflates less, a run with reuse costs "
-        f"{cpu(1, True) / cpu(1, False):.2f} times a run without it with one worker, and "
+        f"With one worker, the code now gives {rate(1, True) / rate(1, False):.2f} times the "
+        f"runs per minute of the code before issue 15 (target at least 2); with two workers, "
+        f"{rate(2, True) / rate(2, False):.2f} times. Two workers give "
+        f"{rate(2, True) / rate(1, True):.2f} times one worker's runs per minute now (target at "
+        f"least 1.8), and {rate(2, False) / rate(1, False):.2f} times before. In CPU seconds, "
+        f"which other work on the machine inflates less, a run now costs "
+        f"{cpu(1, True) / cpu(1, False):.2f} times a run before with one worker, and "
         f"{cpu(2, True) / cpu(2, False):.2f} times with two. The largest "
-        f"relative difference between a run's objective with and without reuse is "
+        f"relative difference between a run's objective now and before is "
         f"{_largest_difference(sweeps):.1e} (the case's mip_gap allows {mip_gap:g}). "
         f"The machine's load average was {load[0]:.1f} when the benchmark started and "
         f"{load[1]:.1f} when it ended, on {cores} cores: "
@@ -200,10 +209,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         sweeps = {
-            (workers, reuse): time_sweep(
-                case, folder / f"w{workers}-{reuse}", args.runs, workers, reuse
-            )
-            for workers, reuse in CONFIGURATIONS
+            (workers, now): time_sweep(case, folder / f"w{workers}-{now}", args.runs, workers, now)
+            for workers, now in CONFIGURATIONS
         }
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores "
@@ -223,7 +230,8 @@ def main() -> int:
             + machine
             + ". Measured in one invocation: first one solve of the case step by step (CPU "
             "seconds of this process), then the four sweeps one after another in the order of "
-            "the second table, each HiGHS with one thread.",
+            "the second table, each HiGHS with one thread; the version before issue 15 runs with "
+            "`--no-reuse` and `SolveOptions(baseline=True)`, the version now with the defaults.",
             "",
             *_tables(steps, sweeps, args.runs),
             "",

@@ -48,6 +48,15 @@ START_SHARE = 0.5  # at most this share of the time limit goes to the warm start
 # where the MIP's root LP takes about one. Above this many columns HiGHS's own rounding of its
 # root LP, which comes sooner, is left to find the first plan.
 MAX_START_COLUMNS = 100_000
+# The heuristic first plan is an LP solve (0.6 to 2 CPU seconds on the benchmark set's cases up
+# to MAX_START_COLUMNS) before the search, and HiGHS's own root heuristics found a plan within 1%
+# at most 1.9 CPU seconds into the search on each of those cases. Measured side by side
+# (benchmarks/mip-first-plan.md), the search with SEARCH_SETTINGS but without the heuristic plan
+# took 0.42 of the old geometric-mean time against 0.53 with it; it was slower on 7 of the 34
+# cases, by at most 1.7 s. The heuristic plan pays only when the search may be stopped before
+# HiGHS finds its own: under a time limit of at most this many seconds, ten times that longest
+# time to HiGHS's own plan within 1%, rounded up.
+SHORT_TIME_LIMIT = 20.0
 # HiGHS settings chosen on the MIP benchmark set (benchmarks/mip-results.md), never on one case.
 # HiGHS's sub-MIP heuristics (RINS, RENS and the root reduced-cost sub-MIP) spent most of the
 # search looking for a plan within the last hundredth of a percent (on the bundled case, 29 of
@@ -68,7 +77,7 @@ def configure_search(
     HiGHS was given one.
 
     The user's gap and threads; then (unless ``options.baseline``, the benchmark's before)
-    SEARCH_SETTINGS and, with `start` and up to MAX_START_COLUMNS, a first plan from
+    SEARCH_SETTINGS and, when `wants_first_plan` and with `start`, a first plan from
     `planner.warmstart.heuristic_plan` within START_SHARE of the time limit, handed to HiGHS as
     its incumbent; none when the hand-off already gave HiGHS a plan (a sweep's earlier run),
     which then counts as offered, so that `search` checks it for a misread like its own.
@@ -83,13 +92,26 @@ def configure_search(
         highs.setOptionValue(name, value)
     if start and compiled.start_offered:  # the hand-off gave HiGHS an earlier run's plan
         return 0.0, True
-    if not start or highs.getNumCol() > MAX_START_COLUMNS:
+    if not start or not wants_first_plan(compiled, options):
         return 0.0, False
     started = time.perf_counter()
     limit = None if options.time_limit is None else START_SHARE * options.time_limit
     plan = heuristic_plan(compiled, choices(compiled, built.registry.choices), limit)
     offered = plan is not None and offer_plan(compiled, plan)
     return time.perf_counter() - started, offered
+
+
+def wants_first_plan(compiled: Compiled, options: SolveOptions) -> bool:
+    """Whether the search starts from the heuristic first plan: with integer columns, under a
+    time limit of at most SHORT_TIME_LIMIT (the search may end before HiGHS finds a plan of its
+    own) and up to MAX_START_COLUMNS (above, the heuristic's LP is slower than HiGHS's root)."""
+    return (
+        not options.baseline
+        and len(compiled.integer_columns) > 0
+        and options.time_limit is not None
+        and options.time_limit <= SHORT_TIME_LIMIT
+        and compiled.highs.getNumCol() <= MAX_START_COLUMNS
+    )
 
 
 def search(
@@ -100,7 +122,7 @@ def search(
     When HiGHS mis-values the warm start (`planner.warmstart.start_misread`), its search pruned
     against a wrong incumbent: the search runs again, without a start, on a fresh hand-off.
     """
-    if not options.baseline and len(compiled.integer_columns):
+    if wants_first_plan(compiled, options) and not compiled.start_offered:
         _note(options, "finding a first plan")
     timings["first_plan"], offered = configure_search(compiled, built, options)
     time_limit = options.time_limit

@@ -17,7 +17,7 @@ from planner.case import Case, Offer, Site
 from planner.commands.common import bundled_input
 from planner.handoff import Compiled, compile_to_highs, new_highs, run
 from planner.options import SolveOptions
-from planner.solve import configure_search, solve_case
+from planner.solve import SHORT_TIME_LIMIT, configure_search, solve_case
 from planner.validate import read_case
 from planner.warmstart import choices, heuristic_plan, offer_plan
 from tests.model.tiny import GA, tiny_case
@@ -107,14 +107,17 @@ def test_the_neighbourhood_search_flips_a_rung_the_rounding_got_wrong():
 
 
 def test_a_solve_stopped_at_once_returns_the_first_plan_with_a_gap():
-    """The bundled case with the search given no time at all: HiGHS stops before its root LP,
-    so the only plan it can return is the warm start's, with a finite gap to the bound it had.
-    Without the warm start (the benchmark's baseline) the same run ends without a plan."""
+    """The bundled case under a short time limit, the search given no time at all: HiGHS stops
+    before its root LP, so the only plan it can return is the warm start's, with a finite gap to
+    the bound it had. Without the warm start (the benchmark's baseline) the same run ends without
+    a plan."""
     case, _ = read_case(bundled_input())
     for baseline, expected in ((False, "time_limit_feasible"), (True, "time_limit_no_solution")):
         built = build_model(case)
         compiled = compile_to_highs(built, new_highs())
-        options = SolveOptions(mip_gap=1e-4, threads=1, baseline=baseline)
+        options = SolveOptions(
+            mip_gap=1e-4, threads=1, time_limit=SHORT_TIME_LIMIT, baseline=baseline
+        )
         configure_search(compiled, built, options)
         status, _ = run(compiled.highs, 0.0)
         assert status == expected
@@ -122,6 +125,22 @@ def test_a_solve_stopped_at_once_returns_the_first_plan_with_a_gap():
             info = compiled.highs.getInfo()
             assert np.isfinite(info.objective_function_value)
             assert 0 < info.mip_gap < np.inf
+
+
+@pytest.mark.parametrize(
+    ("time_limit", "offered"),
+    [(None, False), (2 * SHORT_TIME_LIMIT, False), (SHORT_TIME_LIMIT, True)],
+)
+def test_the_first_plan_is_sought_under_a_short_time_limit_only(
+    time_limit: float | None, offered: bool
+) -> None:
+    """The ladder case: without a time limit, or with a long one, the search starts without the
+    heuristic plan (HiGHS finds its own soon enough); under a short one it is offered."""
+    case = ladder_case()
+    built = build_model(case)
+    compiled = compile_to_highs(built, new_highs())
+    options = SolveOptions(threads=1, time_limit=time_limit)
+    assert configure_search(compiled, built, options)[1] is offered
 
 
 def test_offer_plan_refuses_a_vector_of_the_wrong_length():
