@@ -345,12 +345,21 @@ def evaluation_section(speed: dict[str, Any], plan_seconds: float) -> list[str]:
         "",
         f"Two processes took {speed['two_processes_wall_seconds']:.1f} s of wall time including "
         f"start-up. The 1-minute load average, read before and after each of the three phases, "
-        f"was {loads} on the 2 cores: above 2, other work shared the cores, each process had "
-        "a fraction of one, and the two-process rate cannot exceed the one-process rate. "
+        f"was {loads} on the 2 cores: {_load_meaning(speed['load_averages'])} "
         f"On an idle core the CPU time says {1000 / speed['one_process_cpu_ms']:.0f} scenarios "
         "per second per process.",
         "",
     ]
+
+
+def _load_meaning(loads: list[float]) -> str:
+    """What the load average read beside the phases says about the rates."""
+    if max(loads) > 2.0:
+        return (
+            "above 2, other work shared the cores, each process had a fraction of one, and the "
+            "two-process rate cannot exceed the one-process rate."
+        )
+    return "at most 2, so each process had a core of its own."
 
 
 def _seconds(value: float | None) -> str:
