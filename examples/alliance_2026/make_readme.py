@@ -402,6 +402,11 @@ def readme(
         "",
         "## Who holds and who pays",
         "",
+        "The members share their stock, so several splits of the same purchases between holders "
+        "cost the same to within the MIP gap: the tables below show the split this solve "
+        "returned. Another solve (another thread count or machine) may return another split "
+        "with the same totals per mineral, which are the figures to rely on.",
+        "",
         "Stock bought by each holder (tonnes), and its value at base prices:",
         "",
         *markdown(stock_by_member(case, outcome)),
