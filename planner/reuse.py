@@ -15,7 +15,7 @@ sweep worker. For each run the model is built and compiled as for any solve
 - otherwise the model is passed to a new instance, and `how` says why ("rebuilt: ...");
 - either way, the instance starts from the plan of the nearest finished run of the same shape
   (nearest in the sweep's value space, `by_distance`) whose plan is feasible for this run's
-  numbers (`feasible`), through `setSolution` (`warm_start`): HiGHS takes it as its first
+  numbers (`feasible`), through `planner.warmstart.offer_plan`: HiGHS takes it as its first
   incumbent. A plan that is not feasible is not given: HiGHS would first solve an LP with the
   plan's integer values fixed to repair it, and on the bundled case's price sweeps (where a
   price change moves the budget row's coefficients, so that no earlier plan stays feasible)
@@ -47,6 +47,7 @@ from planner.handoff import (
     pass_model,
 )
 from planner.representable import Limits
+from planner.warmstart import offer_plan
 
 
 @dataclass(frozen=True)
@@ -161,17 +162,6 @@ def feasible(numbers: HighsNumbers, integer_columns: np.ndarray, values: np.ndar
     )
 
 
-def warm_start(highs: highspy.Highs, values: np.ndarray) -> bool:
-    """Give HiGHS a complete plan (one value per column) to start its search from.
-
-    Returns whether HiGHS accepted it. HiGHS checks it when the search starts: a feasible plan is
-    the first incumbent; for an infeasible one, HiGHS solves an LP with its integer values fixed.
-    """
-    count = len(values)
-    status = highs.setSolution(count, np.arange(count, dtype=np.int32), values)
-    return bool(status != highspy.HighsStatus.kError)
-
-
 def apply_differences(highs: highspy.Highs, old: HighsNumbers, new: HighsNumbers) -> int:
     """Change in `highs` the numbers of `new` that differ from `old` (same shape); return how many
     numbers changed."""
@@ -274,18 +264,18 @@ class ReusedSolver:
             pass_model(highs, standard)
             held = self._held = _Held(highs, shape, standard.numbers, [])
         self._pending = ""
-        self._start(held, standard)
         compiled = standard.compiled(highs)
+        self._start(held, standard, compiled)
         compiled.start_offered = self.started_from is not None
         return compiled
 
-    def _start(self, held: _Held, standard: Standard) -> None:
+    def _start(self, held: _Held, standard: Standard, compiled: Compiled) -> None:
         """Start from the nearest finished run's plan that is feasible for this run."""
         point = self._run[1]
         for position in by_distance(point, [values for _, values, _ in held.plans]):
             number, _, plan = held.plans[position]
             if feasible(standard.numbers, standard.integer_columns, plan):
-                if warm_start(held.highs, plan):
+                if offer_plan(compiled, plan):
                     self.started_from = number
                 return
 
