@@ -68,6 +68,14 @@ SEARCH_SETTINGS: dict[str, bool | int | float | str] = {
     "mip_heuristic_run_rens": False,
     "mip_heuristic_run_root_reduced_cost": False,
 }
+# HiGHS's MIP solves its root LP by dual simplex unless told otherwise; on large models an interior
+# point solve (IPX, then crossover to a basis for the rest of the search, which stays simplex) is
+# far quicker. On the benchmark set (benchmarks/mip-results.md, benchmarks/mip-root-lp.md) it
+# was slower by 0.4 to 2 CPU seconds on every case of up to 41k columns, and faster on both
+# synthetic cases of 162k and 300k columns (on the 300k-column one, a plan within 1% after about
+# 190 CPU seconds instead of about 1,100). Any threshold between 41k and 162k makes the same
+# choices on the set; it is the one above which the heuristic first plan is also left out.
+IPM_ROOT_COLUMNS = 100_000
 
 
 def configure_search(
@@ -77,10 +85,11 @@ def configure_search(
     HiGHS was given one.
 
     The user's gap and threads; then (unless ``options.baseline``, the benchmark's before)
-    SEARCH_SETTINGS and, when `wants_first_plan` and with `start`, a first plan from
-    `planner.warmstart.heuristic_plan` within START_SHARE of the time limit, handed to HiGHS as
-    its incumbent; none when the hand-off already gave HiGHS a plan (a sweep's earlier run),
-    which then counts as offered, so that `search` checks it for a misread like its own.
+    SEARCH_SETTINGS, the root LP solver for the model's size (`root_lp_solver`) and, when
+    `wants_first_plan` and with `start`, a first plan from `planner.warmstart.heuristic_plan`
+    within START_SHARE of the time limit, handed to HiGHS as its incumbent; none when the
+    hand-off already gave HiGHS a plan (a sweep's earlier run), which then counts as offered, so
+    that `search` checks it for a misread like its own.
     """
     highs = compiled.highs
     highs.setOptionValue("mip_rel_gap", options.mip_gap or 0.0)
@@ -90,6 +99,8 @@ def configure_search(
         return 0.0, False
     for name, value in SEARCH_SETTINGS.items():
         highs.setOptionValue(name, value)
+    # Set either way: a sweep's or value analysis's HiGHS instance keeps its options run to run.
+    highs.setOptionValue("mip_lp_solver", root_lp_solver(highs.getNumCol()))
     if start and compiled.start_offered:  # the hand-off gave HiGHS an earlier run's plan
         return 0.0, True
     if not start or not wants_first_plan(compiled, options):
@@ -99,6 +110,11 @@ def configure_search(
     plan = heuristic_plan(compiled, choices(compiled, built.registry.choices), limit)
     offered = plan is not None and offer_plan(compiled, plan)
     return time.perf_counter() - started, offered
+
+
+def root_lp_solver(columns: int) -> str:
+    """HiGHS's `mip_lp_solver` for a model of this many columns (see IPM_ROOT_COLUMNS)."""
+    return "ipx" if columns > IPM_ROOT_COLUMNS else "choose"
 
 
 def wants_first_plan(compiled: Compiled, options: SolveOptions) -> bool:

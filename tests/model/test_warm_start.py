@@ -12,12 +12,19 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+import planner.solve as solve_module
 from planner.build import build_model
 from planner.case import Case, Offer, Site
 from planner.commands.common import bundled_input
 from planner.handoff import Compiled, compile_to_highs, new_highs, run, thread_scheduler
 from planner.options import SolveOptions
-from planner.solve import SHORT_TIME_LIMIT, configure_search, solve_case
+from planner.solve import (
+    IPM_ROOT_COLUMNS,
+    SHORT_TIME_LIMIT,
+    configure_search,
+    root_lp_solver,
+    solve_case,
+)
 from planner.validate import read_case
 from planner.warmstart import choices, heuristic_plan, offer_plan
 from tests.model.tiny import GA, tiny_case
@@ -148,3 +155,38 @@ def test_the_first_plan_is_sought_under_a_short_time_limit_only(
 def test_offer_plan_refuses_a_vector_of_the_wrong_length():
     compiled, _ = compiled_model(ladder_case())
     assert not offer_plan(compiled, np.zeros(compiled.highs.getNumCol() + 1))
+
+
+@pytest.mark.parametrize("threshold", [0, 10**9])
+def test_the_root_lp_solver_follows_the_model_size(
+    threshold: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ladder_case` (optimum 1500, see above) with the interior point root of large models
+    forced on (threshold 0) and off: HiGHS is told the solver the rule gives for the model's
+    columns, and either root finds the same optimum, so the choice changes time, never the plan."""
+    monkeypatch.setattr(solve_module, "IPM_ROOT_COLUMNS", threshold)
+    case = ladder_case()
+    built = build_model(case)
+    compiled = compile_to_highs(built, new_highs())
+    options = SolveOptions(threads=1, mip_gap=0.0)
+    with thread_scheduler(options.threads):
+        configure_search(compiled, built, options)
+        expected = "ipx" if threshold == 0 else "choose"
+        assert compiled.highs.getOptionValue("mip_lp_solver")[1] == expected
+        assert run(compiled.highs, None)[0] == "optimal"
+    assert compiled.highs.getInfo().objective_function_value == pytest.approx(1500.0)
+
+
+def test_a_reused_highs_instance_gets_the_root_lp_solver_back() -> None:
+    """A sweep keeps its HiGHS instance run to run: the option is set for every search, so a
+    small model after a large one is solved with HiGHS's own choice again."""
+    case = ladder_case()
+    built = build_model(case)
+    compiled = compile_to_highs(built, new_highs())
+    compiled.highs.setOptionValue("mip_lp_solver", "ipx")
+    configure_search(compiled, built, SolveOptions(threads=1))
+    assert compiled.highs.getOptionValue("mip_lp_solver")[1] == root_lp_solver(
+        compiled.highs.getNumCol()
+    )
+    assert root_lp_solver(IPM_ROOT_COLUMNS) == "choose"
+    assert root_lp_solver(IPM_ROOT_COLUMNS + 1) == "ipx"
