@@ -1,14 +1,19 @@
 """How fast sweeps run: the code before issue 15 against today's, with 1 and 2 workers, side by
 side.
 
-    python benchmarks/bench_sweep.py [--input CASE] [--runs N] [--write]
+    python benchmarks/bench_sweep.py [--input CASE] [--sweeps oat price] [--runs N] [--write]
 
 First, where one run's time goes: the steps of one solve of the case, each timed in CPU seconds
-in this process (one HiGHS thread, HiGHS's default search settings as before issue 15). Then the
-sweep that moves every mineral price through N multipliers from x0.9 to x1.1 (a typical
-sensitivity sweep: every run a full solve of a slightly different case) runs four times in this
-one invocation, alternating the two versions: 1 worker as before issue 15, 1 worker as now,
-2 workers as before, 2 workers as now, each HiGHS with one thread. "Before issue 15" is
+in this process (one HiGHS thread, HiGHS's default search settings as before issue 15). Then two
+sweeps, each four times in this one invocation: 1 worker as before issue 15, 1 worker as now,
+2 workers as before, 2 workers as now, each HiGHS with one thread. The sweeps:
+
+- ``oat``: the one-at-a-time sweep of the issue, the bundled case's neighbours of
+  benchmarks/bench_mip.py (each mineral's price × 0.5 and × 1.5, the budget × 0.5 and × 1.5, each
+  scenario's probability doubled) after a first run at the workbook's values, as
+  `planner sweep --mode oat` runs them;
+- ``price``: every mineral price through N multipliers from x0.9 to x1.1 at once (small moves,
+  where every run is an easy solve of a slightly different case). "Before issue 15" is
 `--no-reuse` (every run builds and hands off its model) with `SolveOptions(baseline=True)`
 (HiGHS's default search settings, no first plan), which the sweep hands to every worker's solve;
 "now" is the default: reuse (`planner/reuse.py`) and the search of `planner.solve`. For each it
@@ -45,6 +50,7 @@ from planner.options import SolveOptions
 from planner.representable import Limits
 from planner.sweep.definition import parse_definition
 from planner.sweep.execute import default_workers
+from planner.sweep.expand import Mode
 from planner.sweep.options import SweepOptions
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import read_runs
@@ -101,21 +107,40 @@ def read_case(case_path: Path) -> Case:
     return case_from_raw(read_raw(case_path))[0]
 
 
-def time_sweep(case: Path, folder: Path, runs: int, workers: int, now: bool) -> dict[str, Any]:
-    """Wall-clock seconds of a sweep of `runs` runs, and what its runs recorded; `now` False runs
-    it as before issue 15 (no reuse, the baseline search)."""
-    definition = parse_definition(f"Minerals.price=x0.9:x1.1:{runs}", "bench")
+def sweep_definitions(case: Case, sweep: str, runs: int) -> tuple[list[str], Mode]:
+    """The definitions (as `--vary` takes them) and the mode of the sweep named `sweep`."""
+    if sweep == "price":
+        return [f"Minerals.price=x0.9:x1.1:{runs}"], "grid"
+    return [
+        *(f"Minerals.price[{mineral}]=x0.5,x1.5" for mineral in case.minerals),
+        "Settings.budget=x0.5,x1.5",
+        *(f"Scenarios.probability[{scenario}]=x2" for scenario in case.scenarios),
+    ], "oat"
+
+
+def time_sweep(
+    case: Path, folder: Path, sweep: tuple[list[str], Mode], workers: int, now: bool
+) -> dict[str, Any]:
+    """Wall-clock seconds of a sweep, and what its runs recorded; `now` False runs it as before
+    issue 15 (no reuse, the baseline search)."""
+    texts, mode = sweep
+    definitions = [parse_definition(text, "bench") for text in texts]
     solve = SolveOptions(threads=1, baseline=not now)
-    options = SweepOptions(workers=workers, reuse=now, solve=solve)
+    options = SweepOptions(mode=mode, workers=workers, reuse=now, solve=solve)
     started = time.perf_counter()
-    result = run_sweep(case, folder, definitions=[definition], options=options)
+    result = run_sweep(case, folder, definitions=definitions, options=options)
     wall = time.perf_counter() - started
     records = read_runs(folder)
     return {
+        "runs": len(records),
         "wall": wall,
         "per_minute": 60.0 * result.recorded / wall,
         "cpu_mean": statistics.fmean(r["cpu_seconds"] for r in records),
         "solve_mean": statistics.fmean(r.get("timings", {}).get("solve", 0.0) for r in records),
+        "build_mean": statistics.fmean(
+            r.get("timings", {}).get("build", 0.0) + r.get("timings", {}).get("handoff", 0.0)
+            for r in records
+        ),
         "reused": sum(str(r.get("model", "")).startswith("reused") for r in records),
         "warm": sum(r.get("warm_start") is not None for r in records),
         "objectives": [r.get("objective") for r in records],
@@ -137,11 +162,9 @@ def _largest_difference(sweeps: dict[tuple[int, bool], dict[str, Any]]) -> float
     return largest
 
 
-def _tables(
-    steps: dict[str, float], sweeps: dict[tuple[int, bool], dict[str, Any]], runs: int
-) -> list[str]:
+def _step_table(steps: dict[str, float]) -> list[str]:
     total = sum(v for k, v in steps.items() if not k.startswith("of which"))
-    lines = [
+    return [
         "| step of one run | CPU seconds | share |",
         "|---|---:|---:|",
         *(
@@ -149,17 +172,23 @@ def _tables(
             for name, seconds in steps.items()
         ),
         f"| total | {total:.2f} | |",
-        "",
+    ]
+
+
+def _sweep_table(sweeps: dict[tuple[int, bool], dict[str, Any]]) -> list[str]:
+    lines = [
         "| workers | version | runs | wall-clock | runs per minute | CPU seconds per run "
-        "(mean) | models changed in place | runs warm-started |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "(mean) | build + hand-off, wall s (mean) | MIP, wall s (mean) | models changed in place "
+        "| runs warm-started |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for (workers, now), figures in sweeps.items():
         version = "now (reuse, new search)" if now else "before issue 15 (--no-reuse, baseline)"
         lines.append(
-            f"| {workers} | {version} | {runs} "
+            f"| {workers} | {version} | {figures['runs']} "
             f"({figures['statuses']}) | {figures['wall']:.1f} s | {figures['per_minute']:.1f} | "
-            f"{figures['cpu_mean']:.2f} | {figures['reused']} | {figures['warm']} |"
+            f"{figures['cpu_mean']:.2f} | {figures['build_mean']:.2f} | "
+            f"{figures['solve_mean']:.2f} | {figures['reused']} | {figures['warm']} |"
         )
     return lines
 
@@ -197,21 +226,58 @@ def _summary(
     )
 
 
+SWEEPS = ("oat", "price")
+TITLES = {
+    "oat": "One-at-a-time sweep of the bundled case's neighbours",
+    "price": "Every mineral price from x0.9 to x1.1",
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", type=Path, help="case (default: the bundled case)")
-    parser.add_argument("--runs", type=int, default=6, help="runs per sweep (default 6)")
+    parser.add_argument(
+        "--sweeps", nargs="+", choices=SWEEPS, default=list(SWEEPS), help="which sweeps to time"
+    )
+    parser.add_argument(
+        "--workers", nargs="+", type=int, default=[1, 2], help="worker counts (default 1 2)"
+    )
+    parser.add_argument("--runs", type=int, default=6, help="runs of the price sweep (default 6)")
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
     args = parser.parse_args()
+    complete = sorted(set(args.workers)) == [1, 2]
+    if args.write and not complete:
+        parser.error("--write needs both worker counts (--workers 1 2)")
     case = args.input or bundled_input()
+    read = read_case(case)
     load_before = os.getloadavg()[0]
     steps = profile_run(case)
+    sections: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        sweeps = {
-            (workers, now): time_sweep(case, folder / f"w{workers}-{now}", args.runs, workers, now)
-            for workers, now in CONFIGURATIONS
-        }
+        for sweep in args.sweeps:
+            texts, mode = sweep_definitions(read, sweep, args.runs)
+            started_load = os.getloadavg()[0]
+            sweeps = {
+                (workers, now): time_sweep(
+                    case, Path(scratch) / f"{sweep}-w{workers}-{now}", (texts, mode), workers, now
+                )
+                for workers, now in CONFIGURATIONS
+                if workers in args.workers
+            }
+            sections += [
+                f"## {TITLES[sweep]}",
+                "",
+                f"`planner sweep --mode {mode} "
+                + " ".join(f'--vary "{text}"' for text in texts)
+                + "`",
+                "",
+                *_sweep_table(sweeps),
+                "",
+                _summary(sweeps, (started_load, os.getloadavg()[0]), read.settings.mip_gap)
+                if complete
+                else "(The ratios need both worker counts.)",
+                "",
+            ]
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores "
         f"({default_workers()} usable), Python {platform.python_version()}, "
@@ -220,22 +286,26 @@ def main() -> int:
     command = "python benchmarks/bench_sweep.py" + (
         f" --runs {args.runs}" if args.runs != 6 else ""
     )
+    if list(args.sweeps) != list(SWEEPS):
+        command += " --sweeps " + " ".join(args.sweeps)
     text = "\n".join(
         [
             "# Sweep benchmark",
             "",
             f"<!-- Generated by `{command} --write`; do not edit. -->",
             "",
-            f"Case: `{case.name}`; sweep: `Minerals.price=x0.9:x1.1:{args.runs}`. Machine: "
+            f"Case: `{case.name}`. Machine: "
             + machine
-            + ". Measured in one invocation: first one solve of the case step by step (CPU "
-            "seconds of this process), then the four sweeps one after another in the order of "
-            "the second table, each HiGHS with one thread; the version before issue 15 runs with "
-            "`--no-reuse` and `SolveOptions(baseline=True)`, the version now with the defaults.",
+            + f". Load average {load_before:.1f} when the benchmark started. Measured in one "
+            "invocation: first one solve of the case step by step (CPU seconds of this "
+            "process), then each sweep four times one after another in the order of its table, "
+            "each HiGHS with one thread; the version before issue 15 runs with `--no-reuse` and "
+            "`SolveOptions(baseline=True)`, the version now with the defaults.",
             "",
-            *_tables(steps, sweeps, args.runs),
+            *_step_table(steps),
             "",
-            _summary(sweeps, (load_before, os.getloadavg()[0]), read_case(case).settings.mip_gap),
+            *sections,
+            "## What reuse does",
             "",
             "Without reuse, every run validates its changed workbook, builds the Pyomo model, "
             "compiles it and passes it to a new HiGHS instance, and solves from scratch. With "
