@@ -535,7 +535,18 @@ def root_lp_markdown(records: list[dict[str, Any]], kept: Path) -> str:
             f"| {_sec(new.get('within_seconds'))} | {_sec(other.get('within_seconds'))} "
             f"| {_pct(new.get('final_gap'))} | {_pct(other.get('final_gap'))} | {quicker} |"
         )
-    return "\n".join([*lines, ""])
+    return "\n".join([*lines, "", *_provenance(records), ""])
+
+
+def _provenance(records: list[dict[str, Any]]) -> list[str]:
+    """What a record says of how it was measured, where that differs from the rest."""
+    solves: dict[str, list[str]] = {}
+    for record in records:
+        if "provenance" in record:
+            solves.setdefault(record["provenance"], []).append(
+                f"{record['name']} {record['formulation']}"
+            )
+    return [f"- {', '.join(names)}: {text}" for text, names in solves.items()]
 
 
 def _disagree(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -560,7 +571,7 @@ def markdown(records: list[dict[str, Any]], kept: Path = RECORDS) -> str:
         f"Measured on a 2-core x86_64 machine shared with other work "
         f"(Python {platform.python_version()}, HiGHS {highspy.Highs().version()}): every solve "
         "runs in its own process with one HiGHS thread and a time limit of "
-        f"{_limits_text(records)} (wall-clock, as HiGHS counts it); its times "
+        f"{_limits_text(records)}, wall-clock as HiGHS counts it; its times "
         "are CPU seconds of that process, old and new alternating case by case within a run. "
         "See benchmarks/bench_mip.py for the set and what each column means; old is "
         "`SolveOptions(baseline=True)`, the HiGHS settings and start before issue 15. A search "
@@ -571,6 +582,7 @@ def markdown(records: list[dict[str, Any]], kept: Path = RECORDS) -> str:
         *table(records, limits[-1] if limits else 0.0),
         "",
         *targets(records, limits[-1] if limits else 0.0),
+        *_provenance(records),
         "",
     ]
     return "\n".join(parts)

@@ -70,11 +70,12 @@ SEARCH_SETTINGS: dict[str, bool | int | float | str] = {
 }
 # HiGHS's MIP solves its root LP by dual simplex unless told otherwise; on large models an interior
 # point solve (IPX, then crossover to a basis for the rest of the search, which stays simplex) is
-# far quicker. On the benchmark set (benchmarks/mip-results.md, benchmarks/mip-root-lp.md) it
-# was slower by 0.4 to 2 CPU seconds on every case of up to 41k columns, and faster on both
-# synthetic cases of 162k and 300k columns (on the 300k-column one, a plan within 1% after about
-# 190 CPU seconds instead of about 1,100). Any threshold between 41k and 162k makes the same
-# choices on the set; it is the one above which the heuristic first plan is also left out.
+# far quicker. On the benchmark set (benchmarks/mip-root-lp.md), on each of the 34 cases of up to
+# 41k columns it gave a plan within 1% 0.9 to 2.6 CPU seconds later (the whole search was slower
+# on 33 of them); it was even with the dual simplex on the 162k-column synthetic case (within 10%
+# either way), and on the 300k-column one gave a plan within 1% after about 190 CPU seconds
+# instead of about 1,100. Any threshold between 41k and 300k columns makes the same choices where
+# they matter; this one is also the size above which the heuristic first plan is left out.
 IPM_ROOT_COLUMNS = 100_000
 
 
