@@ -92,16 +92,8 @@ def configure_search(
     hand-off already gave HiGHS a plan (a sweep's earlier run), which then counts as offered, so
     that `search` checks it for a misread like its own.
     """
-    highs = compiled.highs
-    highs.setOptionValue("mip_rel_gap", options.mip_gap or 0.0)
-    if options.threads is not None:
-        highs.setOptionValue("threads", int(options.threads))
-    if options.baseline or not len(compiled.integer_columns):
+    if not apply_search_settings(compiled, options):
         return 0.0, False
-    for name, value in SEARCH_SETTINGS.items():
-        highs.setOptionValue(name, value)
-    # Set either way: a sweep's or value analysis's HiGHS instance keeps its options run to run.
-    highs.setOptionValue("mip_lp_solver", root_lp_solver(highs.getNumCol()))
     if start and compiled.start_offered:  # the hand-off gave HiGHS an earlier run's plan
         return 0.0, True
     if not start or not wants_first_plan(compiled, options):
@@ -111,6 +103,24 @@ def configure_search(
     plan = heuristic_plan(compiled, choices(compiled, built.registry.choices), limit)
     offered = plan is not None and offer_plan(compiled, plan)
     return time.perf_counter() - started, offered
+
+
+def apply_search_settings(compiled: Compiled, options: SolveOptions) -> bool:
+    """Give HiGHS the user's gap and threads and, for a MIP (unless ``options.baseline``),
+    SEARCH_SETTINGS and the root LP solver for the model's size; whether the search settings were
+    applied. Every MIP search of a built model goes through here: a solve, a sweep's run and the
+    re-solves of value analysis (`planner.value.engine`)."""
+    highs = compiled.highs
+    highs.setOptionValue("mip_rel_gap", options.mip_gap or 0.0)
+    if options.threads is not None:
+        highs.setOptionValue("threads", int(options.threads))
+    if options.baseline or not len(compiled.integer_columns):
+        return False
+    for name, value in SEARCH_SETTINGS.items():
+        highs.setOptionValue(name, value)
+    # Set either way: a sweep's HiGHS instance keeps its options from run to run.
+    highs.setOptionValue("mip_lp_solver", root_lp_solver(highs.getNumCol()))
+    return True
 
 
 def root_lp_solver(columns: int) -> str:

@@ -29,6 +29,7 @@ from planner.models.decisions import Change, Decision, StageKey
 from planner.options import SolveOptions
 from planner.outcome import Diagnosis
 from planner.progress import watching
+from planner.solve import apply_search_settings
 
 
 @dataclass
@@ -57,9 +58,9 @@ class Engine:
         self.built = build_model(case)
         self.highs = new_highs(self.options.log)
         self.compiled = compile_to_highs(self.built, self.highs)
-        self.highs.setOptionValue("mip_rel_gap", self.options.mip_gap or 0.0)
-        if self.options.threads is not None:
-            self.highs.setOptionValue("threads", int(self.options.threads))
+        # The same search as `planner solve` (gap, threads, HiGHS settings, root LP solver); the
+        # re-solves start from the unchanged model's plan instead of a heuristic one.
+        apply_search_settings(self.compiled, self.options)
         lp = self.highs.getLp()
         self._costs = np.array(lp.col_cost_)
         self._offset = float(lp.offset_)

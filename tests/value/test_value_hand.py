@@ -15,6 +15,7 @@ from planner.models.decisions import Decision
 
 from planner.case import Case, Country, Mineral, Offer, Scenario, Site, SourceYear, Stockpile
 from planner.options import SolveOptions
+from planner.solve import SEARCH_SETTINGS
 from planner.value.analysis import ValueReport, analyse
 from planner.value.engine import Engine
 from planner.value.tables import TOTAL, risk_table, value_table
@@ -248,3 +249,17 @@ def test_risk_figures_use_the_objective_with_cvar() -> None:
     assert risk.loc[TOTAL, "ev_plan_cost"] == pytest.approx(7800.0, rel=1e-6)
     assert risk.loc[TOTAL, "ev_plan_extra"] == pytest.approx(6500.0, rel=1e-6)
     assert "CVaR" in risk.loc[TOTAL, "note"]
+
+
+def test_value_re_solves_search_as_planner_solve_does() -> None:
+    """A case with one site (an integer build decision): the engine's HiGHS gets the search
+    settings and root LP solver of `planner solve` (`planner.solve.apply_search_settings`), so
+    that its re-solves are as quick as a solve; the benchmark's baseline leaves HiGHS's own."""
+    site = Site("plant", "A", "Ga", max_capacity=10.0, fixed_capex=2000.0, capex_per_tpa=10.0)
+    case = tiny_case(sites=(site,), demand={("Ga", "A", 2025): 4.0})
+    engine = Engine(case, EXACT)
+    for name, value in SEARCH_SETTINGS.items():
+        assert engine.highs.getOptionValue(name)[1] == value
+    assert engine.highs.getOptionValue("mip_lp_solver")[1] == "choose"
+    baseline = Engine(case, replace(EXACT, baseline=True))
+    assert baseline.highs.getOptionValue("mip_heuristic_run_rins")[1] is True
