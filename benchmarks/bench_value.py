@@ -31,8 +31,8 @@ from pathlib import Path
 import highspy
 
 from planner import __version__
+from planner.commands.common import bundled_input
 from planner.options import SolveOptions
-from planner.results.console import bundled_input
 from planner.validate import read_case
 from planner.value.engine import Engine
 
