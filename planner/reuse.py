@@ -25,12 +25,24 @@ sweep worker. For each run the model is built and compiled as for any solve
 The caller tells the solver after each run whether the instance still holds the run's model
 with its plan (`keep`) or was changed by something else, such as the diagnosis of an infeasible
 run, which adds slack columns (`forget`).
+
+The workers of one sweep share their finished plans through a folder (`SharedPlans`), so that a
+worker's run can start from a plan another worker found: in a one-at-a-time sweep the nearest
+run to every other is the first one (the workbook's values), which only one worker solved. A
+plan is published with its run's values and its model's shape (`digest`, the same for models of
+the same shape in any process), and is only ever taken as a start by a model of that shape, after
+the same feasibility check as a worker's own plans.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import highspy
 import numpy as np
@@ -87,6 +99,17 @@ def shape_of(standard: Standard) -> Shape:
         start=numbers.start.tobytes(),
         index=numbers.index.tobytes(),
     )
+
+
+def digest(shape: Shape) -> str:
+    """A name for `shape` that is equal for equal shapes in any process (unlike `hash`, whose
+    strings are salted per process): the key under which plans are shared between workers."""
+    hasher = hashlib.sha256()
+    hasher.update(repr(shape.columns).encode())
+    hasher.update(repr(shape.rows).encode())
+    for part in (shape.integer_columns, shape.start, shape.index):
+        hasher.update(part)
+    return hasher.hexdigest()[:32]
 
 
 def difference(old: Shape, new: Shape) -> str | None:
@@ -211,18 +234,81 @@ def _check(status: highspy.HighsStatus, what: str) -> None:
         raise RuntimeError(f"HiGHS refused to change {what} of a model it holds")
 
 
-# Plans a worker keeps as starts: each holds one number per column.
+# Plans a worker keeps as starts, and publishes to the other workers at most: each holds one
+# number per column.
 KEPT_PLANS = 32
+
+FinishedPlan = tuple[int, Point, np.ndarray]  # run, its values, its plan's column values
+
+
+class SharedPlans:
+    """A folder through which the workers of one sweep share their finished plans.
+
+    One file per plan, `plan-RUN-DIGEST.npz` (the run's number, its model's shape digest),
+    holding the run's values and the plan's column values. A file is written under a temporary
+    name and renamed into place, so a reader sees whole files only. Each worker deletes its own
+    plans beyond its latest KEPT_PLANS, so the folder holds at most KEPT_PLANS plans per worker.
+    A worker that cannot write to the folder (a Dask worker on another machine, where the path
+    does not exist) stops sharing and keeps its own plans only.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._published: list[Path] = []
+
+    def publish(self, shape_digest: str, plan: FinishedPlan) -> bool:
+        """Add a finished run's plan; False when the folder cannot be written."""
+        number, point, values = plan
+        path = self.folder / f"plan-{number:05d}-{shape_digest}.npz"
+        temporary = self.folder / f".{path.name}.{os.getpid()}.tmp"
+        try:
+            with temporary.open("wb") as file:
+                np.savez(file, point=np.array(json.dumps(point)), values=values)
+            os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            return False
+        self._published.append(path)
+        for old in self._published[:-KEPT_PLANS]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        del self._published[:-KEPT_PLANS]
+        return True
+
+    def collect(self, shape_digest: str, seen: set[int]) -> list[FinishedPlan]:
+        """The plans in the folder for models of shape `shape_digest` whose runs are not in
+        `seen`; adds their runs to `seen`. A file deleted while this reads it is passed over."""
+        plans = []
+        try:
+            paths = sorted(self.folder.glob(f"plan-*-{shape_digest}.npz"))
+        except OSError:
+            return []
+        for path in paths:
+            number = int(path.name.split("-")[1])
+            if number in seen:
+                continue
+            try:
+                with np.load(path) as stored:
+                    point = tuple(json.loads(str(stored["point"])))
+                    values = stored["values"]
+            except (OSError, ValueError, KeyError):
+                continue
+            seen.add(number)
+            plans.append((number, point, values))
+        return plans
 
 
 @dataclass
 class _Held:
-    """The model a HiGHS instance holds, and the plans of the runs it finished."""
+    """The model a HiGHS instance holds, and the plans of the runs it finished or collected."""
 
     highs: highspy.Highs
     shape: Shape
     numbers: HighsNumbers
-    plans: list[tuple[int, Point, np.ndarray]]  # run, values, column values
+    plans: list[FinishedPlan]
+    digest: str = ""  # of `shape`, when plans are shared
+    seen: set[int] = field(default_factory=set)  # runs whose plans are (or were) in `plans`
 
 
 class ReusedSolver:
@@ -230,10 +316,13 @@ class ReusedSolver:
 
     Per run: `start_run` (which run, at which values), then the solve calls it as its hand-off,
     then `keep` or `forget`. After the hand-off, `how` says how the model got into HiGHS and
-    `started_from` which finished run's plan the search started from (None: none).
+    `started_from` which finished run's plan the search started from (None: none). With
+    `shared`, the plans this worker finishes are published there, and the other workers' plans
+    for models of the same shape are starts too.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedPlans | None = None) -> None:
+        self._shared = shared
         self._held: _Held | None = None
         self._pending = "built: first run of this worker"
         self._run: tuple[int, Point] = (0, ())
@@ -263,6 +352,8 @@ class ReusedSolver:
                 highs = new_highs(log)
             pass_model(highs, standard)
             held = self._held = _Held(highs, shape, standard.numbers, [])
+            if self._shared is not None:
+                held.digest = digest(shape)
         self._pending = ""
         compiled = standard.compiled(highs)
         self._start(held, standard, compiled)
@@ -271,6 +362,9 @@ class ReusedSolver:
 
     def _start(self, held: _Held, standard: Standard, compiled: Compiled) -> None:
         """Start from the nearest finished run's plan that is feasible for this run."""
+        if self._shared is not None:
+            held.plans.extend(self._shared.collect(held.digest, held.seen))
+            del held.plans[:-KEPT_PLANS]
         point = self._run[1]
         for position in by_distance(point, [values for _, values, _ in held.plans]):
             number, _, plan = held.plans[position]
@@ -287,7 +381,10 @@ class ReusedSolver:
         values = np.asarray(held.highs.getSolution().col_value, dtype=float)
         number, point = self._run
         held.plans.append((number, point, values))
+        held.seen.add(number)
         del held.plans[:-KEPT_PLANS]
+        if self._shared is not None and not self._shared.publish(held.digest, held.plans[-1]):
+            self._shared = None
 
     def forget(self, why: str) -> None:
         """The instance no longer holds the run's model (or the run failed): the next run

@@ -8,7 +8,9 @@ is across runs. It never raises for a bad run: whatever goes wrong becomes the r
 With `reuse` (the default), each worker process keeps its HiGHS instance from run to run
 (`planner.reuse.ReusedSolver`): a run whose model has the shape of the previous one changes only
 its numbers in place and starts from the plan of the nearest run this worker finished whose plan
-is feasible for the new numbers. The record says how the model got into HiGHS (`model`:
+is feasible for the new numbers. With `plans_folder` (a sweep with several workers), the workers
+share their finished plans through that folder, so a run may start from a plan another worker
+found (`planner.reuse.SharedPlans`). The record says how the model got into HiGHS (`model`:
 "reused: ...", "built: ..." or "rebuilt: <why>") and which run's plan the search started from
 (`warm_start`).
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.case import Case
@@ -46,6 +49,7 @@ class SolveJob:
     targets: tuple[Target, ...]
     options: SolveOptions  # of every run: SweepOptions.per_run()
     reuse: bool = True  # keep the model in HiGHS from run to run (see the module docstring)
+    plans_folder: str | None = None  # where the workers share finished plans (None: they don't)
     # Each thread's solver (a worker process has one thread of runs; a Dask worker may run
     # several side by side): made at its first run, never sent to another process.
     _threads: threading.local = field(
@@ -121,9 +125,10 @@ class SolveJob:
         )
 
     def _worker_solver(self) -> ReusedSolver:
-        from planner.reuse import ReusedSolver
+        from planner.reuse import ReusedSolver, SharedPlans
 
         solver: ReusedSolver | None = getattr(self._threads, "solver", None)
         if solver is None:
-            solver = self._threads.solver = ReusedSolver()
+            shared = None if self.plans_folder is None else SharedPlans(Path(self.plans_folder))
+            solver = self._threads.solver = ReusedSolver(shared)
         return solver

@@ -7,9 +7,11 @@ read the input ─ validate the base case ─ resolve the definitions ─ expand
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,7 +172,7 @@ def run_sweep(
     if options.max_runs is not None:
         missing = missing[: options.max_runs]
     labels = [d.label for d in definitions]
-    job = SolveJob(raw, tuple(targets), solve, reuse=options.reuse)
+    workers = options.workers if options.workers is not None else default_workers()
     done = len(recorded)
     ran = 0
     notify = progress(len(runs), done) if progress is not None else None
@@ -186,21 +188,29 @@ def run_sweep(
         if notify is not None:
             notify(document, done, len(runs))
 
+    parallel = options.dask_address is not None or min(workers, len(missing)) > 1
+    share = options.reuse and parallel
     try:
-        with noticing_interrupts() as interrupts:
-            execute(
-                job,
-                missing,
-                record,
-                workers=options.workers if options.workers is not None else default_workers(),
-                dask_address=options.dask_address,
-            )
+        with noticing_interrupts() as interrupts, _plans_folder(share) as plans:
+            job = SolveJob(raw, tuple(targets), solve, reuse=options.reuse, plans_folder=plans)
+            execute(job, missing, record, workers=workers, dask_address=options.dask_address)
     except KeyboardInterrupt:
         raise SweepInterrupted(
             f"interrupted: {done} of {len(runs)} runs are recorded in {folder}; "
             "run the same command with --resume to finish the others"
         ) from None
-    return report(folder, ran=ran, started=started)
+    return report(folder, ran=ran, started=started, workers=workers)
+
+
+@contextlib.contextmanager
+def _plans_folder(wanted: bool) -> Iterator[str | None]:
+    """A temporary folder where the workers share their finished plans (`planner.reuse`), removed
+    when the runs end; None when not `wanted` (one worker, or no reuse)."""
+    if not wanted:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="planner-sweep-plans-") as folder:
+        yield folder
 
 
 def report(
@@ -208,15 +218,17 @@ def report(
     *,
     ran: int = 0,
     started: float | None = None,
+    workers: int = 1,
 ) -> SweepResult:
-    """Write the results workbook and charts of every run recorded in `folder`."""
+    """Write the results workbook and charts of every run recorded in `folder` (the charts drawn
+    by up to `workers` processes)."""
     from planner.sweep.charts import draw_charts  # matplotlib loads only when charts are drawn
 
     manifest = read_manifest(folder)
     records = read_runs(folder)
     workbook = folder / WORKBOOK
     write_workbook(workbook, manifest, records)
-    charts = draw_charts(folder, manifest, records)
+    charts = draw_charts(folder, manifest, records, workers)
     return SweepResult(
         folder=folder,
         workbook=workbook,

@@ -3,7 +3,8 @@
 Three levels: the numbers HiGHS holds after an in-place change are exactly those a rebuild passes,
 and the solve's objective and plan are a fresh solve's (for each kind of input a sweep moves);
 whole sweeps with and without reuse record the same figures; a definition that changes which
-variables exist falls back to a rebuild and says why; the warm start is taken by HiGHS.
+variables exist falls back to a rebuild and says why; the warm start is taken by HiGHS; the
+workers of a sweep share their finished plans, by shape.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from planner.io.raw import RawWorkbook
 from planner.options import SolveOptions
 from planner.outcome import Outcome
 from planner.representable import Limits
-from planner.reuse import ReusedSolver, by_distance, difference, relative_distance, shape_of
+from planner.reuse import (
+    ReusedSolver,
+    SharedPlans,
+    by_distance,
+    difference,
+    digest,
+    relative_distance,
+    shape_of,
+)
 from planner.solve import solve_case
 from planner.sweep.definition import parse_definition
 from planner.sweep.expand import Run
@@ -268,3 +277,79 @@ def test_shape_difference_names_the_first_differing_column(tmp_path: Path) -> No
     assert difference(shapes[0], moved) == (
         "the variables appear in other rows (another sparsity pattern)"
     )
+
+
+def test_shared_plans_round_trip_by_shape_and_run(tmp_path: Path) -> None:
+    """A published plan comes back whole (run, values, column values) to a reader of the same
+    shape digest, once; a reader of another shape never sees it."""
+    shared = SharedPlans(tmp_path)
+    plan_a = (1, (1.0, None), np.array([0.0, 2.5, 1e-9]))
+    plan_b = (2, (1.5, 3e9), np.array([1.0, 0.0, 7.0]))
+    assert shared.publish("a" * 32, plan_a) and shared.publish("a" * 32, plan_b)
+    assert shared.publish("b" * 32, (3, (0.5, None), np.array([4.0])))
+    seen: set[int] = set()
+    collected = SharedPlans(tmp_path).collect("a" * 32, seen)
+    assert [(number, point) for number, point, _ in collected] == [
+        (1, (1.0, None)),
+        (2, (1.5, 3e9)),
+    ]
+    np.testing.assert_array_equal(collected[0][2], plan_a[2])
+    np.testing.assert_array_equal(collected[1][2], plan_b[2])
+    assert seen == {1, 2}
+    assert SharedPlans(tmp_path).collect("a" * 32, seen) == []
+    assert [number for number, _, _ in SharedPlans(tmp_path).collect("b" * 32, set())] == [3]
+    assert not list(tmp_path.glob(".*"))  # no temporary file left behind
+
+
+def test_a_worker_keeps_at_most_its_latest_plans_in_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("planner.reuse.KEPT_PLANS", 2)
+    shared = SharedPlans(tmp_path)
+    for number in (1, 2, 3):
+        shared.publish("a" * 32, (number, (float(number),), np.zeros(2)))
+    assert sorted(path.name[:10] for path in tmp_path.iterdir()) == ["plan-00002", "plan-00003"]
+
+
+def test_a_folder_that_cannot_be_written_stops_the_sharing_only(tmp_path: Path) -> None:
+    """A Dask worker on another machine finds no such folder: it keeps its own plans."""
+    shared = SharedPlans(tmp_path / "elsewhere")
+    assert not shared.publish("a" * 32, (1, (1.0,), np.zeros(1)))
+    assert shared.collect("a" * 32, set()) == []
+    first, second = _cases(read_raw(TINY), "Minerals.shortage_penalty=1000,1100")
+    solver = ReusedSolver(shared)
+    solver.start_run(1, (1000.0,))
+    solve_case(first, EXACT, solver)
+    solver.keep()
+    solver.start_run(2, (1100.0,))
+    assert solve_case(second, EXACT, solver).status == "optimal"
+    assert solver.started_from == 1
+
+
+def test_a_worker_starts_from_a_plan_another_worker_found(tmp_path: Path) -> None:
+    """Two workers share a folder: the second one's first run (a model of the same shape, for
+    which the first worker's plan is feasible) starts from that plan and reaches the fresh
+    solve's optimum; a model of another shape (demand 0 prunes columns) takes no shared plan."""
+    first, second = _cases(read_raw(TINY), "Minerals.shortage_penalty=1000,1100")
+    one, other = ReusedSolver(SharedPlans(tmp_path)), ReusedSolver(SharedPlans(tmp_path))
+    one.start_run(1, (1000.0,))
+    solve_case(first, EXACT, one)
+    one.keep()
+    other.start_run(2, (1100.0,))
+    _assert_same_plan(solve_case(second, EXACT, other), solve_case(second, EXACT))
+    assert other.started_from == 1
+
+    (pruned,) = _cases(read_raw(TINY), "Demand.demand=0")
+    third = ReusedSolver(SharedPlans(tmp_path))
+    third.start_run(3, (0.0,))
+    solve_case(pruned, EXACT, third)
+    assert third.started_from is None
+
+
+def test_equal_shapes_have_equal_digests_and_other_shapes_others() -> None:
+    with_demand, again, without = _cases(read_raw(TINY), "Demand.demand=10,20,0")
+    digests = [
+        digest(shape_of(compile_standard(build_model(case), Limits.of(new_highs()))))
+        for case in (with_demand, again, without)
+    ]
+    assert digests[0] == digests[1] != digests[2]

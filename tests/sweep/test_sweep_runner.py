@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 from planner.io import RawSheet, read_raw, write_raw
 from planner.results.layout import column_key
 from planner.sweep.definition import parse_definition
+from planner.sweep.job import SolveJob
 from planner.sweep.runner import run_sweep
 from planner.sweep.store import StoreError, read_runs
 from tests.sweep.sweep_cases import TINY, assert_same_figures, expected_cost
@@ -190,11 +192,27 @@ def test_sampled_sweep_is_reproducible(tmp_path: Path) -> None:
     assert [p.name for p in first.charts] == ["scatter.png"]
 
 
-def test_process_pool_and_dask_give_the_same_results(tmp_path: Path) -> None:
+def test_process_pool_and_dask_give_the_same_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same figures however the runs are spread; the folder where the pool's workers share
+    their plans (planner.reuse.SharedPlans) is gone once the sweep ends."""
     distributed = pytest.importorskip("distributed")
     texts = ("Settings.budget=0:1500:4",)
     _sweep(tmp_path / "serial", *texts)
-    _sweep(tmp_path / "pool", *texts, workers=2)
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    jobs: list[SolveJob] = []
+    monkeypatch.setattr(
+        "planner.sweep.runner.SolveJob", lambda *a, **k: jobs.append(SolveJob(*a, **k)) or jobs[-1]
+    )
+    pool = _sweep(tmp_path / "pool", *texts, workers=2)
+    [job] = jobs
+    assert job.plans_folder is not None
+    assert Path(job.plans_folder).parent == temporary
+    assert not Path(job.plans_folder).exists()
+    assert [path.name for path in pool.charts] == ["line-1.png"]
     with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
         _sweep(tmp_path / "dask", *texts, dask_address=cluster.scheduler_address)
     assert_same_figures(tmp_path / "pool", tmp_path / "serial")
