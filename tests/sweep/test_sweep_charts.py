@@ -99,3 +99,26 @@ def test_the_tornado_legend_stays_clear_of_the_bars(
     assert not legend.get_window_extent(renderer).overlaps(axes.get_window_extent(renderer))
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
     assert labels == ["Ga price\n50 USD/t to 200 USD/t", "budget\n0 USD to 500 USD"]
+
+
+def test_charts_drawn_side_by_side_are_the_charts_drawn_one_by_one(tmp_path: Path) -> None:
+    """A one-at-a-time sweep draws a tornado and a line chart per input; drawn by two processes
+    they are the same files, byte for byte, in the same order."""
+    from planner.sweep.charts import draw_charts
+    from planner.sweep.runner import run_sweep
+    from planner.sweep.store import read_manifest, read_runs
+    from tests.sweep.sweep_cases import options
+
+    definitions = [
+        parse_definition("Settings.budget=300,800", "--vary 1"),
+        parse_definition("Minerals.price=x0.5,x2", "--vary 2"),
+    ]
+    folder = tmp_path / "sweep"
+    result = run_sweep(TINY, folder, definitions=definitions, options=options(mode="oat"))
+    side_by_side = tmp_path / "side-by-side"
+    side_by_side.mkdir()
+    drawn = draw_charts(side_by_side, read_manifest(folder), read_runs(folder), workers=2)
+    assert [p.name for p in drawn] == [p.name for p in result.charts]
+    assert [p.name for p in drawn] == ["tornado.png", "line-1.png", "line-2.png"]
+    for one_by_one, other in zip(result.charts, drawn, strict=True):
+        assert one_by_one.read_bytes() == other.read_bytes(), other.name
