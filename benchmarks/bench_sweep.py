@@ -6,30 +6,35 @@ side.
 First, where one run's time goes: the steps of one solve of the case, each timed in CPU seconds
 in this process (one HiGHS thread, HiGHS's default search settings as before issue 15). Then two
 sweeps, each four times in this one invocation: 1 worker as before issue 15, 1 worker as now,
-2 workers as before, 2 workers as now, each HiGHS with one thread. The sweeps:
+2 workers as before, 2 workers as now, each in a fresh Python process and each HiGHS with one
+thread. The sweeps:
 
 - ``oat``: the one-at-a-time sweep of the issue, the bundled case's neighbours of
   benchmarks/bench_mip.py (each mineral's price × 0.5 and × 1.5, the budget × 0.5 and × 1.5, each
   scenario's probability doubled) after a first run at the workbook's values, as
   `planner sweep --mode oat` runs them;
 - ``price``: every mineral price through N multipliers from x0.9 to x1.1 at once (small moves,
-  where every run is an easy solve of a slightly different case). "Before issue 15" is
-`--no-reuse` (every run builds and hands off its model) with `SolveOptions(baseline=True)`
-(HiGHS's default search settings, no first plan), which the sweep hands to every worker's solve;
-"now" is the default: reuse (`planner/reuse.py`) and the search of `planner.solve`. For each it
-reports the wall-clock time of the whole sweep (start-up, every solve, the workbook and charts)
-split at the moment the last run is recorded, runs per minute, the CPU seconds of a run in its worker process (which other processes on the
-machine do not inflate), how many runs changed their model in place and how many started from
-another run's plan, and how far each run's objective is from the same run's before. `--write`
-also writes the tables to benchmarks/sweep-results.md.
+  where every run is an easy solve of a slightly different case; N is 16 unless `--runs`).
+
+"Before issue 15" is `--no-reuse` (every run builds and hands off its model) with
+`SolveOptions(baseline=True)` (HiGHS's default search settings, no first plan), which the sweep
+hands to every worker's solve; "now" is the default: reuse (`planner/reuse.py`) and the search of
+`planner.solve`. For each it reports the wall-clock time of the whole sweep (start-up, every solve,
+the workbook and charts) split at the moment the last run is recorded, runs per minute, the CPU
+seconds of a run in its worker process (which other processes on the machine do not inflate), how
+many runs changed their model in place and how many started from another run's plan, and how far
+each run's objective is from the same run's before. `--write` also writes the tables to
+benchmarks/sweep-results.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -163,6 +168,40 @@ def time_sweep(
     }
 
 
+def time_sweep_alone(
+    case: Path, folder: Path, sweep: tuple[list[str], Mode], workers: int, now: bool
+) -> dict[str, Any]:
+    """`time_sweep` in a fresh Python process, as a `planner sweep` command runs: each version
+    pays its own start-up (the worker processes' server, the first imports of the report), none
+    inherits what an earlier measurement left in this process."""
+    texts, mode = sweep
+    order = {"case": str(case), "folder": str(folder), "texts": texts, "mode": mode}
+    order |= {"workers": workers, "now": now}
+    done = subprocess.run(
+        [sys.executable, __file__, "--time-one", json.dumps(order)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the timed sweep failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _time_one(order_text: str) -> int:
+    """The child of `time_sweep_alone`: time one sweep, print its figures as one JSON line."""
+    order = json.loads(order_text)
+    figures = time_sweep(
+        Path(order["case"]),
+        Path(order["folder"]),
+        (order["texts"], order["mode"]),
+        order["workers"],
+        order["now"],
+    )
+    print(json.dumps(figures))
+    return 0
+
+
 def _largest_difference(sweeps: dict[tuple[int, bool], dict[str, Any]]) -> float:
     """The largest relative difference between a run's objective now and before."""
     largest = 0.0
@@ -208,7 +247,10 @@ def _sweep_table(sweeps: dict[tuple[int, bool], dict[str, Any]]) -> list[str]:
 
 
 def _summary(
-    sweeps: dict[tuple[int, bool], dict[str, Any]], load: tuple[float, float], mip_gap: float
+    sweeps: dict[tuple[int, bool], dict[str, Any]],
+    load: tuple[float, float],
+    busy: bool,
+    mip_gap: float,
 ) -> str:
     def rate(workers: int, now: bool) -> float:
         return float(sweeps[(workers, now)]["per_minute"])
@@ -221,7 +263,6 @@ def _summary(
         return float(figures["runs"] / figures["runs_wall"])
 
     cores = os.cpu_count() or 1
-    busy = load[0] > 0.5 * cores
     return (
         f"With one worker, the code now gives {rate(1, True) / rate(1, False):.2f} times the "
         f"runs per minute of the code before issue 15 (target at least 2); with two workers, "
@@ -233,25 +274,29 @@ def _summary(
         f"worker's runs per minute now, and {runs_rate(2, False) / runs_rate(1, False):.2f} "
         f"times before. A run's CPU seconds with two workers are "
         f"{cpu(2, True) / cpu(1, True):.2f} times those with one now, and "
-        f"{cpu(2, False) / cpu(1, False):.2f} times before: two solves at once each take "
-        f"longer than one alone on this machine. In CPU seconds, "
+        f"{cpu(2, False) / cpu(1, False):.2f} times before. In CPU seconds, "
         f"which other work on the machine inflates less, a run now costs "
         f"{cpu(1, True) / cpu(1, False):.2f} times a run before with one worker, and "
         f"{cpu(2, True) / cpu(2, False):.2f} times with two. The largest "
         f"relative difference between a run's objective now and before is "
         f"{_largest_difference(sweeps):.1e} (the case's mip_gap allows {mip_gap:g}). "
-        f"The machine's load average was {load[0]:.1f} when the benchmark started and "
-        f"{load[1]:.1f} when it ended, on {cores} cores: "
+        f"The 1-minute load average was {load[0]:.1f} when this sweep started and "
+        f"{load[1]:.1f} when it ended, on {cores} cores; it counts this benchmark's own "
+        f"earlier work. "
         + (
-            "other work shared the cores, which slows every sweep and the 2-worker sweeps most; "
-            "the CPU seconds per run are less affected than the wall-clock figures."
+            "Other work shared the cores when the benchmark started, which slows every sweep "
+            "and the 2-worker sweeps most; the CPU seconds per run are less affected than the "
+            "wall-clock figures."
             if busy
-            else "the cores were otherwise idle when it started."
+            else "The cores were otherwise idle when the benchmark started."
         )
     )
 
 
 SWEEPS = ("oat", "price")
+# Runs of the price sweep: enough that the ratios are not decided by the workers' start-up and
+# the last run's wait alone.
+PRICE_RUNS = 16
 TITLES = {
     "oat": "One-at-a-time sweep of the bundled case's neighbours",
     "price": "Every mineral price from x0.9 to x1.1",
@@ -259,6 +304,8 @@ TITLES = {
 
 
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--time-one":
+        return _time_one(sys.argv[2])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", type=Path, help="case (default: the bundled case)")
     parser.add_argument(
@@ -267,7 +314,9 @@ def main() -> int:
     parser.add_argument(
         "--workers", nargs="+", type=int, default=[1, 2], help="worker counts (default 1 2)"
     )
-    parser.add_argument("--runs", type=int, default=6, help="runs of the price sweep (default 6)")
+    parser.add_argument(
+        "--runs", type=int, default=PRICE_RUNS, help=f"runs of the price sweep ({PRICE_RUNS})"
+    )
     parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
     args = parser.parse_args()
     complete = sorted(set(args.workers)) == [1, 2]
@@ -283,7 +332,7 @@ def main() -> int:
             texts, mode = sweep_definitions(read, sweep, args.runs)
             started_load = os.getloadavg()[0]
             sweeps = {
-                (workers, now): time_sweep(
+                (workers, now): time_sweep_alone(
                     case, Path(scratch) / f"{sweep}-w{workers}-{now}", (texts, mode), workers, now
                 )
                 for workers, now in CONFIGURATIONS
@@ -298,7 +347,12 @@ def main() -> int:
                 "",
                 *_sweep_table(sweeps),
                 "",
-                _summary(sweeps, (started_load, os.getloadavg()[0]), read.settings.mip_gap)
+                _summary(
+                    sweeps,
+                    (started_load, os.getloadavg()[0]),
+                    load_before > 0.5 * (os.cpu_count() or 1),
+                    read.settings.mip_gap,
+                )
                 if complete
                 else "(The ratios need both worker counts.)",
                 "",
@@ -309,7 +363,7 @@ def main() -> int:
         f"HiGHS {highspy.Highs().version()}, planner {__version__}"
     )
     command = "python benchmarks/bench_sweep.py" + (
-        f" --runs {args.runs}" if args.runs != 6 else ""
+        f" --runs {args.runs}" if args.runs != PRICE_RUNS else ""
     )
     if list(args.sweeps) != list(SWEEPS):
         command += " --sweeps " + " ".join(args.sweeps)
@@ -324,6 +378,7 @@ def main() -> int:
             + f". Load average {load_before:.1f} when the benchmark started. Measured in one "
             "invocation: first one solve of the case step by step (CPU seconds of this "
             "process), then each sweep four times one after another in the order of its table, "
+            "each in a fresh Python process (so each pays its own start-up, as a command does), "
             "each HiGHS with one thread; the version before issue 15 runs with `--no-reuse` and "
             "`SolveOptions(baseline=True)`, the version now with the defaults.",
             "",
