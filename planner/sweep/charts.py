@@ -7,6 +7,7 @@
 - sampled sweeps: `scatter.png`, expected cost against each sampled value.
 
 Runs that found no plan have no cost; line charts mark their values with a grey band.
+Which charts a sweep gets, and which processes draw them, is planner.sweep.drawing's part.
 
 Inputs are named as people say them ("NdPr oxide price", from the manifest's `names`) and plotted
 at their values in their unit: a multiplier is turned back into the value it gives when the cells
@@ -18,11 +19,10 @@ legends sit outside the plotting area, never over bars or lines.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib import colormaps
 from matplotlib.figure import Figure
@@ -31,6 +31,9 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from planner.files import write_atomically
 from planner.sweep.report import OK_STATUSES
+
+if TYPE_CHECKING:
+    from planner.sweep.drawing import Chart
 
 METRIC = "expected_cost"
 _LOW_COLOUR = "#4C72B0"
@@ -101,57 +104,8 @@ def inputs(manifest: dict[str, Any]) -> list[Input]:
     ]
 
 
-@dataclass(frozen=True)
-class Chart:
-    """One chart to draw: its kind ("tornado", "line" or "scatter"), its file and, for a line
-    chart, the position of its input."""
-
-    kind: str
-    file: str
-    position: int = 0
-
-
-def charts_of(manifest: dict[str, Any]) -> list[Chart]:
-    """The charts that fit the sweep's mode."""
-    mode, count = manifest["mode"], len(manifest["labels"])
-    charts = []
-    if mode == "oat":
-        charts.append(Chart("tornado", "tornado.png"))
-    if mode == "oat" or (mode == "grid" and count == 1):
-        charts.extend(Chart("line", f"line-{p + 1}.png", p) for p in range(count))
-    if mode == "sample":
-        charts.append(Chart("scatter", "scatter.png"))
-    return charts
-
-
-def draw_charts(
-    folder: Path, manifest: dict[str, Any], records: Sequence[dict], workers: int = 1
-) -> list[Path]:
-    """Draw the charts that fit the sweep's mode into `folder`; return their paths.
-
-    Each chart is independent of the others: with `workers` above 1 they are drawn side by side
-    in that many processes (a one-at-a-time sweep of 18 inputs draws 19 charts, about a fifth
-    of a second each), else one after another in this process.
-    """
-    charts = charts_of(manifest)
-    workers = min(workers, len(charts))
-    if workers <= 1:
-        return [draw(folder, manifest, records, chart) for chart in charts]
-    from concurrent.futures import ProcessPoolExecutor
-
-    from planner.sweep.execute import worker_context
-
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=worker_context(["planner.sweep.charts"]),
-        initializer=_install,
-        initargs=(folder, manifest, list(records), os.getpid()),
-    ) as pool:
-        return list(pool.map(_draw_installed, charts))
-
-
 def draw(folder: Path, manifest: dict[str, Any], records: Sequence[dict], chart: Chart) -> Path:
-    """Draw one chart into `folder`."""
+    """Draw one chart (planner.sweep.drawing says which) into `folder`."""
     path = folder / chart.file
     if chart.kind == "tornado":
         return tornado(path, manifest, records)
@@ -159,24 +113,6 @@ def draw(folder: Path, manifest: dict[str, Any], records: Sequence[dict], chart:
         return scatter(path, manifest, records)
     base = _base_run(records) if manifest["mode"] == "oat" else None
     return line(path, manifest, records, chart.position, base)
-
-
-_installed: tuple[Path, dict[str, Any], list[dict]] | None = None
-
-
-def _install(folder: Path, manifest: dict[str, Any], records: list[dict], main_pid: int) -> None:
-    """Start a chart-drawing process: the sweep's figures, sent once; Ctrl-C and the main
-    process's death handled as in the sweep's workers."""
-    from planner.sweep.execute import start_worker
-
-    global _installed
-    _installed = (folder, manifest, records)
-    start_worker(main_pid)
-
-
-def _draw_installed(chart: Chart) -> Path:
-    assert _installed is not None, "chart process started without its figures"
-    return draw(*_installed, chart)
 
 
 def money_formatter(values: Sequence[float]) -> tuple[FuncFormatter, str]:

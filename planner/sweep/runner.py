@@ -222,7 +222,7 @@ def report(
 ) -> SweepResult:
     """Write the results workbook and charts of every run recorded in `folder` (the charts drawn
     by up to `workers` processes)."""
-    from planner.sweep.charts import draw_charts  # matplotlib loads only when charts are drawn
+    from planner.sweep.drawing import draw_charts  # matplotlib loads only where charts are drawn
 
     manifest = read_manifest(folder)
     records = read_runs(folder)

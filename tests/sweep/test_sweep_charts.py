@@ -3,6 +3,8 @@ legends clear of the data."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,7 +106,7 @@ def test_the_tornado_legend_stays_clear_of_the_bars(
 def test_charts_drawn_side_by_side_are_the_charts_drawn_one_by_one(tmp_path: Path) -> None:
     """A one-at-a-time sweep draws a tornado and a line chart per input; drawn by two processes
     they are the same files, byte for byte, in the same order."""
-    from planner.sweep.charts import draw_charts
+    from planner.sweep.drawing import draw_charts
     from planner.sweep.runner import run_sweep
     from planner.sweep.store import read_manifest, read_runs
     from tests.sweep.sweep_cases import options
@@ -122,3 +124,20 @@ def test_charts_drawn_side_by_side_are_the_charts_drawn_one_by_one(tmp_path: Pat
     assert [p.name for p in drawn] == ["tornado.png", "line-1.png", "line-2.png"]
     for one_by_one, other in zip(result.charts, drawn, strict=True):
         assert one_by_one.read_bytes() == other.read_bytes(), other.name
+
+    # The main process leaves matplotlib to the drawing processes.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from planner.sweep.drawing import draw_charts\n"
+        "from planner.sweep.store import read_manifest, read_runs\n"
+        "if __name__ == '__main__':\n"
+        f"    folder, out = Path({str(folder)!r}), Path({str(side_by_side)!r})\n"
+        "    draw_charts(out, read_manifest(folder), read_runs(folder), workers=2)\n"
+        "    print('matplotlib' in sys.modules)\n"
+    )
+    (tmp_path / "draw.py").write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "draw.py")], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
