@@ -2,14 +2,17 @@
 
 The charts are independent of each other: with several workers they are drawn side by side in
 that many processes (a one-at-a-time sweep of 18 inputs draws 19 charts, about a fifth of a second
-each), else one after another in this process. This module does not import matplotlib, so a main
-process that leaves the drawing to other processes does not load it either.
+each), else one after another in this process, as they are also when no process can be started.
+This module does not import matplotlib, so a main process that leaves the drawing to other
+processes does not load it either.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,12 +48,23 @@ def draw_charts(
     return their paths."""
     charts = charts_of(manifest)
     workers = min(workers, len(charts))
-    if workers <= 1:
-        from planner.sweep.charts import draw
+    if workers > 1:
+        try:
+            return _draw_side_by_side(folder, manifest, records, charts, workers)
+        except (OSError, BrokenProcessPool):
+            pass  # no processes to be had (or one died): the charts are drawn here instead
+    from planner.sweep.charts import draw
 
-        return [draw(folder, manifest, records, chart) for chart in charts]
-    from concurrent.futures import ProcessPoolExecutor
+    return [draw(folder, manifest, records, chart) for chart in charts]
 
+
+def _draw_side_by_side(
+    folder: Path,
+    manifest: dict[str, Any],
+    records: Sequence[dict],
+    charts: list[Chart],
+    workers: int,
+) -> list[Path]:
     from planner.sweep.execute import worker_context
 
     with ProcessPoolExecutor(

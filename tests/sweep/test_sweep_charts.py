@@ -141,3 +141,26 @@ def test_charts_drawn_side_by_side_are_the_charts_drawn_one_by_one(tmp_path: Pat
         [sys.executable, str(tmp_path / "draw.py")], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_charts_are_drawn_here_when_no_process_can_be_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.sweep import drawing
+    from planner.sweep.runner import run_sweep
+    from planner.sweep.store import read_manifest, read_runs
+    from tests.sweep.sweep_cases import options
+
+    folder = tmp_path / "sweep"
+    definitions = [parse_definition("Settings.budget=300,800", "--vary 1")]
+    run_sweep(TINY, folder, definitions=definitions, options=options(mode="oat"))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(drawing, "ProcessPoolExecutor", refuse)
+    out = tmp_path / "out"
+    out.mkdir()
+    drawn = drawing.draw_charts(out, read_manifest(folder), read_runs(folder), workers=2)
+    assert [p.name for p in drawn] == ["tornado.png", "line-1.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in drawn)
