@@ -402,11 +402,7 @@ def main() -> int:
         f"({default_workers()} usable), Python {platform.python_version()}, "
         f"HiGHS {highspy.Highs().version()}, planner {__version__}"
     )
-    command = "python benchmarks/bench_sweep.py" + (
-        f" --runs {args.runs}" if args.runs != PRICE_RUNS else ""
-    )
-    if list(args.sweeps) != list(SWEEPS):
-        command += " --sweeps " + " ".join(args.sweeps)
+    command = _command(args)
     text = "\n".join(
         [
             "# Sweep benchmark",
@@ -448,15 +444,21 @@ def main() -> int:
     return 0
 
 
+def _command(args: argparse.Namespace, *first: str) -> str:
+    """The command that writes a table with these arguments (without --write)."""
+    words = ["python benchmarks/bench_sweep.py", *first]
+    if args.runs != PRICE_RUNS:
+        words.append(f"--runs {args.runs}")
+    if list(args.sweeps) != list(SWEEPS):
+        words.append("--sweeps " + " ".join(args.sweeps))
+    return " ".join(words)
+
+
 def _pairs(args: argparse.Namespace) -> int:
     case = args.input or bundled_input()
     load_before = os.getloadavg()[0]
     body = measure_pairs(case, read_case(case), list(args.sweeps), args.pairs, args.runs)
-    command = f"python benchmarks/bench_sweep.py --pairs {args.pairs}"
-    if args.runs != PRICE_RUNS:
-        command += f" --runs {args.runs}"
-    if list(args.sweeps) != list(SWEEPS):
-        command += " --sweeps " + " ".join(args.sweeps)
+    command = _command(args, f"--pairs {args.pairs}")
     text = "\n".join(
         [
             "# Sweep benchmark: two workers against one, measured again and again",
