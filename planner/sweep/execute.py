@@ -193,7 +193,30 @@ def worker_context(preload: list[str]) -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(preload)
+    _start_fork_server()
     return context
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (if it is not running) without the working folder on its path.
+
+    The server is `python -c ...`, which puts the working folder first on sys.path, and Python
+    3.11's server does not take this process's sys.path. Run from a clone of planner's source
+    (where the README's quick start installs it), the server would import the clone's `planner`
+    folder instead of the installed package, and every worker would fail. PYTHONSAFEPATH keeps
+    the working folder off the server's path; this process's environment is restored at once.
+    """
+    from multiprocessing import forkserver
+
+    previous = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = previous
 
 
 # What every worker imports: the solve path, and scipy.stats, which Pyomo's standard-form
