@@ -248,8 +248,8 @@ class SharedPlans:
     holding the run's values and the plan's column values. A file is written under a temporary
     name and renamed into place, so a reader sees whole files only. Each worker deletes its own
     plans beyond its latest KEPT_PLANS, so the folder holds at most KEPT_PLANS plans per worker.
-    A worker that cannot write to the folder (a Dask worker on another machine, where the path
-    does not exist) stops sharing and keeps its own plans only.
+    A worker that cannot write to the folder (a Dask worker on a machine that does not see the
+    sweep's output folder) stops sharing and keeps its own plans only.
     """
 
     def __init__(self, folder: Path) -> None:

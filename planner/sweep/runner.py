@@ -8,7 +8,7 @@ read the input ─ validate the base case ─ resolve the definitions ─ expand
 from __future__ import annotations
 
 import contextlib
-import tempfile
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -191,7 +191,7 @@ def run_sweep(
     parallel = options.dask_address is not None or min(workers, len(missing)) > 1
     share = options.reuse and parallel
     try:
-        with noticing_interrupts() as interrupts, _plans_folder(share) as plans:
+        with noticing_interrupts() as interrupts, _plans_folder(folder, share) as plans:
             job = SolveJob(raw, tuple(targets), solve, reuse=options.reuse, plans_folder=plans)
             execute(job, missing, record, workers=workers, dask_address=options.dask_address)
     except KeyboardInterrupt:
@@ -202,15 +202,26 @@ def run_sweep(
     return report(folder, ran=ran, started=started, workers=workers)
 
 
+# Where the workers of a sweep share their finished plans, inside its output folder: on the same
+# file system as the sweep (a cluster's shared disk included), and found again by `--resume`
+# after a sweep that was killed before it could remove it.
+PLANS = ".plans"
+
+
 @contextlib.contextmanager
-def _plans_folder(wanted: bool) -> Iterator[str | None]:
-    """A temporary folder where the workers share their finished plans (`planner.reuse`), removed
-    when the runs end; None when not `wanted` (one worker, or no reuse)."""
+def _plans_folder(folder: Path, wanted: bool) -> Iterator[str | None]:
+    """The folder where the workers share their finished plans (`planner.reuse`), emptied when
+    the runs start and removed when they end; None when not `wanted` (one worker, or no reuse)."""
+    plans = folder / PLANS
+    shutil.rmtree(plans, ignore_errors=True)  # a killed sweep's plans: its runs are recorded
     if not wanted:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="planner-sweep-plans-") as folder:
-        yield folder
+    plans.mkdir()
+    try:
+        yield str(plans)
+    finally:
+        shutil.rmtree(plans, ignore_errors=True)
 
 
 def report(

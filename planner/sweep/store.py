@@ -2,6 +2,8 @@
 
     FOLDER/manifest.json        the definitions, mode, options and the input's SHA-256
     FOLDER/runs/run-00001.json  one finished run: its values, status and figures
+    FOLDER/.plans/              while runs are under way: the workers' finished plans
+                                (planner.reuse.SharedPlans; made and removed by the runner)
 
 Every file is written to a temporary name in its own folder and renamed into place, so a sweep
 killed at any moment leaves only whole files; the runs already recorded are never solved again by

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -196,22 +195,23 @@ def test_process_pool_and_dask_give_the_same_results(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same figures however the runs are spread; the folder where the pool's workers share
-    their plans (planner.reuse.SharedPlans) is gone once the sweep ends."""
+    their plans (planner.reuse.SharedPlans) is emptied when the runs start (a killed sweep's
+    plans) and gone once the sweep ends."""
     distributed = pytest.importorskip("distributed")
     texts = ("Settings.budget=0:1500:4",)
     _sweep(tmp_path / "serial", *texts)
-    temporary = tmp_path / "temporary"
-    temporary.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     jobs: list[SolveJob] = []
     monkeypatch.setattr(
         "planner.sweep.runner.SolveJob", lambda *a, **k: jobs.append(SolveJob(*a, **k)) or jobs[-1]
     )
-    pool = _sweep(tmp_path / "pool", *texts, workers=2)
-    [job] = jobs
-    assert job.plans_folder is not None
-    assert Path(job.plans_folder).parent == temporary
-    assert not Path(job.plans_folder).exists()
+    _sweep(tmp_path / "pool", *texts, workers=2, max_runs=1)  # as if killed after one run
+    stale = tmp_path / "pool" / ".plans"
+    stale.mkdir()
+    (stale / "plan-00001-0.npz").write_bytes(b"from a killed sweep")
+    pool = _sweep(tmp_path / "pool", *texts, workers=2, resume=True)
+    assert jobs[0].plans_folder is None  # one run: one worker
+    assert jobs[1].plans_folder == str(stale)
+    assert not stale.exists()
     assert [path.name for path in pool.charts] == ["line-1.png"]
     with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
         _sweep(tmp_path / "dask", *texts, dask_address=cluster.scheduler_address)
