@@ -39,7 +39,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,8 @@ import scipy.sparse
 from pyomo.common.gc_manager import PauseGC
 
 from planner.build import BuiltModel
+from planner.errors import PlannerError
+from planner.files import write_atomically
 from planner.handoff import (
     Compiled,
     HighsNumbers,
@@ -245,9 +246,10 @@ class SharedPlans:
     """A folder through which the workers of one sweep share their finished plans.
 
     One file per plan, `plan-RUN-DIGEST.npz` (the run's number, its model's shape digest),
-    holding the run's values and the plan's column values. A file is written under a temporary
-    name and renamed into place, so a reader sees whole files only. Each worker deletes its own
-    plans beyond its latest KEPT_PLANS, so the folder holds at most KEPT_PLANS plans per worker.
+    holding the run's values and the plan's column values, written atomically
+    (`planner.files.write_atomically`), so a reader sees whole files only. Each worker deletes
+    its own plans beyond its latest KEPT_PLANS, so the folder holds at most KEPT_PLANS plans per
+    worker.
     A worker that cannot write to the folder (a Dask worker on a machine that does not see the
     sweep's output folder) stops sharing and keeps its own plans only.
     """
@@ -260,14 +262,14 @@ class SharedPlans:
         """Add a finished run's plan; False when the folder cannot be written."""
         number, point, values = plan
         path = self.folder / f"plan-{number:05d}-{shape_digest}.npz"
-        temporary = self.folder / f".{path.name}.{os.getpid()}.tmp"
-        try:
-            with temporary.open("wb") as file:
+
+        def write(temporary: Path) -> None:
+            with temporary.open("wb") as file:  # a file, or savez would add ".npz" to the name
                 np.savez(file, point=np.array(json.dumps(point)), values=values)
-            os.replace(temporary, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+
+        try:
+            write_atomically(path, write)
+        except PlannerError:  # the folder cannot be written
             return False
         self._published.append(path)
         for old in self._published[:-KEPT_PLANS]:
