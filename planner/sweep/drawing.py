@@ -9,13 +9,13 @@ processes does not load it either.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from planner.sweep.execute import call_installed, worker_pool
 
 
 @dataclass(frozen=True)
@@ -47,50 +47,26 @@ def draw_charts(
     """Draw the charts that fit the sweep's mode into `folder`, with up to `workers` processes;
     return their paths."""
     charts = charts_of(manifest)
+    draw = DrawInto(folder, manifest, list(records))
     workers = min(workers, len(charts))
     if workers > 1:
         try:
-            return _draw_side_by_side(folder, manifest, records, charts, workers)
+            with worker_pool(draw, workers, ["planner.sweep.charts"]) as pool:
+                return list(pool.map(call_installed, charts))
         except (OSError, BrokenProcessPool):
             pass  # no processes to be had (or one died): the charts are drawn here instead
-    from planner.sweep.charts import draw
-
-    return [draw(folder, manifest, records, chart) for chart in charts]
+    return [draw(chart) for chart in charts]
 
 
-def _draw_side_by_side(
-    folder: Path,
-    manifest: dict[str, Any],
-    records: Sequence[dict],
-    charts: list[Chart],
-    workers: int,
-) -> list[Path]:
-    from planner.sweep.execute import worker_context
+@dataclass(frozen=True)
+class DrawInto:
+    """Draws one chart of a sweep's figures into its folder; sent once to each drawing process."""
 
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=worker_context(["planner.sweep.charts"]),
-        initializer=_install,
-        initargs=(folder, manifest, list(records), os.getpid()),
-    ) as pool:
-        return list(pool.map(_draw_installed, charts))
+    folder: Path
+    manifest: dict[str, Any]
+    records: list[dict]
 
+    def __call__(self, chart: Chart) -> Path:
+        from planner.sweep.charts import draw
 
-_installed: tuple[Path, dict[str, Any], list[dict]] | None = None
-
-
-def _install(folder: Path, manifest: dict[str, Any], records: list[dict], main_pid: int) -> None:
-    """Start a chart-drawing process: the sweep's figures, sent once; Ctrl-C and the main
-    process's death handled as in the sweep's workers."""
-    from planner.sweep.execute import start_worker
-
-    global _installed
-    _installed = (folder, manifest, records)
-    start_worker(main_pid)
-
-
-def _draw_installed(chart: Chart) -> Path:
-    from planner.sweep.charts import draw
-
-    assert _installed is not None, "chart process started without its figures"
-    return draw(*_installed, chart)
+        return draw(self.folder, self.manifest, self.records, chart)

@@ -42,7 +42,9 @@ CONNECT_SECONDS = 20
 # failed: a crash caused by another run in the same pool should not condemn it.
 ATTEMPTS = 2
 
-_installed_job: Job | None = None
+# What a pool's worker process calls with each item it is given (a sweep's job, the charts'
+# drawing): sent once, when the process starts.
+_installed_job: Callable[[Any], Any] | None = None
 
 
 def default_workers() -> int:
@@ -66,11 +68,17 @@ def execute(
         return
     if dask_address is not None:
         _execute_dask(job, runs, record, dask_address)
-    elif workers <= 1 or len(runs) == 1:
+    elif not in_parallel(len(runs), workers, dask_address):
         for run in runs:
             record(run, job(run))
     else:
         _execute_pool(job, runs, record, min(workers, len(runs)))
+
+
+def in_parallel(runs: int, workers: int, dask_address: str | None) -> bool:
+    """Whether `execute` gives `runs` runs to more than one process: on a Dask cluster, or to a
+    pool of local workers when there are at least two of them and two runs."""
+    return dask_address is not None or min(workers, runs) > 1
 
 
 def failed(reason: str) -> Record:
@@ -78,7 +86,7 @@ def failed(reason: str) -> Record:
     return {"status": "failed", "message": reason}
 
 
-def _install(job: Job, main_pid: int) -> None:
+def _install(job: Callable[[Any], Any], main_pid: int) -> None:
     """Start a worker process: its job, then `start_worker`."""
     global _installed_job
     _installed_job = job
@@ -135,9 +143,10 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _run_installed(run: Run) -> Record:
+def call_installed(item: Any) -> Any:
+    """In a worker process of `worker_pool`: its job, called with `item`."""
     assert _installed_job is not None, "worker started without its job"
-    return _installed_job(run)
+    return _installed_job(item)
 
 
 def _execute_pool(
@@ -152,7 +161,7 @@ def _execute_pool(
     queue = deque(runs)
     attempts = dict.fromkeys((run.number for run in runs), 0)
     while queue:
-        with _pool(job, workers) as pool:
+        with worker_pool(job, workers) as pool:
             in_flight: dict[Future, Run] = {}
             try:
                 while queue or in_flight:
@@ -161,7 +170,7 @@ def _execute_pool(
                         if in_flight and (suspect or _any_suspect(in_flight, attempts)):
                             break
                         run = queue.popleft()
-                        in_flight[pool.submit(_run_installed, run)] = run
+                        in_flight[pool.submit(call_installed, run)] = run
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
                         _requeue_or_fail(in_flight, attempts, queue, record)
@@ -173,10 +182,15 @@ def _execute_pool(
                 raise
 
 
-def _pool(job: Job, workers: int) -> ProcessPoolExecutor:
+def worker_pool(
+    job: Callable[[Any], Any], workers: int, preload: list[str] | None = None
+) -> ProcessPoolExecutor:
+    """A pool of `workers` processes, each started by `start_worker` and holding `job` (sent
+    once); `pool.submit(call_installed, item)` calls the job with `item` in one of them. `preload`:
+    what the fork server imports (default PRELOAD, the solve path)."""
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=worker_context(PRELOAD),
+        mp_context=worker_context(PRELOAD if preload is None else preload),
         initializer=_install,
         initargs=(job, os.getpid()),
     )

@@ -25,7 +25,7 @@ from planner.io.raw import RawWorkbook, column_key
 from planner.results.tables import input_sha256
 from planner.schema import SWEEPS_SHEET
 from planner.sweep.definition import Definition, definitions_from_sheet
-from planner.sweep.execute import Record, default_workers, execute
+from planner.sweep.execute import Record, default_workers, execute, in_parallel
 from planner.sweep.expand import Run, expand
 from planner.sweep.job import SolveJob
 from planner.sweep.options import SweepOptions
@@ -188,8 +188,7 @@ def run_sweep(
         if notify is not None:
             notify(document, done, len(runs))
 
-    parallel = options.dask_address is not None or min(workers, len(missing)) > 1
-    share = options.reuse and parallel
+    share = options.reuse and in_parallel(len(missing), workers, options.dask_address)
     try:
         with noticing_interrupts() as interrupts, _plans_folder(folder, share) as plans:
             job = SolveJob(raw, tuple(targets), solve, reuse=options.reuse, plans_folder=plans)

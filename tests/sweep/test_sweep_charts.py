@@ -158,7 +158,7 @@ def test_charts_are_drawn_here_when_no_process_can_be_started(
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("no processes here")
 
-    monkeypatch.setattr(drawing, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(drawing, "worker_pool", refuse)
     out = tmp_path / "out"
     out.mkdir()
     drawn = drawing.draw_charts(out, read_manifest(folder), read_runs(folder), workers=2)
